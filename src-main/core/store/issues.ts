@@ -1,0 +1,145 @@
+import type { FilterBy, IssueSetInfo, RankedBy } from '../../../src-shared/domain';
+import type { Db } from './db';
+import { nowIso } from './time';
+
+export interface IssueRow {
+  rank: number;
+  sampleIndex: number;
+  path: string;
+  givenLabel: number;
+  suggestedLabel: number;
+  quality: number;
+  decided: boolean;
+}
+
+export interface IssueQuery {
+  givenClass?: number;
+  suggestedClass?: number;
+  status: 'all' | 'decided' | 'undecided';
+  minQuality?: number;
+  maxQuality?: number;
+}
+
+interface SetRow {
+  id: number;
+  run_id: number;
+  filter_by: FilterBy;
+  ranked_by: RankedBy;
+  created_at: string;
+  n: number;
+}
+
+/** Ranked label-issue sets: the review queue of a cross-validation run. */
+export class IssueStore {
+  constructor(private readonly db: Db) {}
+
+  save(
+    runId: number,
+    filterBy: FilterBy,
+    rankedBy: RankedBy,
+    issues: Omit<IssueRow, 'rank' | 'decided'>[],
+  ): IssueSetInfo {
+    return this.db.transaction(() => {
+      const info = this.db
+        .prepare(`INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at) VALUES (?, ?, ?, ?)`)
+        .run(runId, filterBy, rankedBy, nowIso());
+      const setId = Number(info.lastInsertRowid);
+      const insert = this.db.prepare(
+        `INSERT INTO issues (set_id, rank, sample_idx, sample_path, given_label, suggested_label, quality)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      issues.forEach((i, rank) =>
+        insert.run(setId, rank + 1, i.sampleIndex, i.path, i.givenLabel, i.suggestedLabel, i.quality),
+      );
+      return this.setInfo(setId)!;
+    })();
+  }
+
+  latest(): IssueSetInfo | null {
+    const row = this.db.prepare(`SELECT max(id) AS id FROM issue_sets`).get() as { id: number | null };
+    return row.id === null ? null : this.setInfo(row.id);
+  }
+
+  setInfo(setId: number): IssueSetInfo | null {
+    const row = this.db
+      .prepare(
+        `SELECT s.*, (SELECT count(*) FROM issues i WHERE i.set_id = s.id) AS n FROM issue_sets s WHERE s.id = ?`,
+      )
+      .get(setId) as SetRow | undefined;
+    return row
+      ? {
+          id: row.id,
+          runId: row.run_id,
+          filterBy: row.filter_by,
+          rankedBy: row.ranked_by,
+          count: row.n,
+          createdAt: row.created_at,
+        }
+      : null;
+  }
+
+  /** How many issues of the set have a current decision. */
+  reviewedCount(setId: number): number {
+    return (
+      this.db
+        .prepare(
+          `SELECT count(*) AS n FROM issues i JOIN current_decisions d ON d.sample_path = i.sample_path
+            WHERE i.set_id = ?`,
+        )
+        .get(setId) as { n: number }
+    ).n;
+  }
+
+  /** One page of the set in rank order, filtered; `total` counts every match. */
+  page(setId: number, q: IssueQuery, offset: number, limit: number): { total: number; rows: IssueRow[] } {
+    const where = ['i.set_id = @setId'];
+    const params: Record<string, unknown> = { setId, offset, limit };
+    if (q.givenClass !== undefined) {
+      where.push('i.given_label = @givenClass');
+      params.givenClass = q.givenClass;
+    }
+    if (q.suggestedClass !== undefined) {
+      where.push('i.suggested_label = @suggestedClass');
+      params.suggestedClass = q.suggestedClass;
+    }
+    if (q.minQuality !== undefined) {
+      where.push('i.quality >= @minQuality');
+      params.minQuality = q.minQuality;
+    }
+    if (q.maxQuality !== undefined) {
+      where.push('i.quality <= @maxQuality');
+      params.maxQuality = q.maxQuality;
+    }
+    if (q.status === 'decided') where.push('d.sample_path IS NOT NULL');
+    if (q.status === 'undecided') where.push('d.sample_path IS NULL');
+    const from = `FROM issues i LEFT JOIN current_decisions d ON d.sample_path = i.sample_path WHERE ${where.join(' AND ')}`;
+    const { n } = this.db.prepare(`SELECT count(*) AS n ${from}`).get(params) as { n: number };
+    const rows = this.db
+      .prepare(
+        `SELECT i.rank, i.sample_idx, i.sample_path, i.given_label, i.suggested_label, i.quality,
+                d.sample_path IS NOT NULL AS decided
+           ${from} ORDER BY i.rank LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as {
+      rank: number;
+      sample_idx: number;
+      sample_path: string;
+      given_label: number;
+      suggested_label: number;
+      quality: number;
+      decided: number;
+    }[];
+    return {
+      total: n,
+      rows: rows.map((r) => ({
+        rank: r.rank,
+        sampleIndex: r.sample_idx,
+        path: r.sample_path,
+        givenLabel: r.given_label,
+        suggestedLabel: r.suggested_label,
+        quality: r.quality,
+        decided: r.decided === 1,
+      })),
+    };
+  }
+}

@@ -1,0 +1,224 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { ClassInfo, DatasetInfo, Sample } from '../../../src-shared/domain';
+import { openDatabase, type Db } from './db';
+import { createDatasetWriter, getMeta, type DatasetWriter } from './dataset-writer';
+import { DecisionStore } from './decisions';
+import { ProjectError } from './errors';
+import { IssueStore } from './issues';
+import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations';
+import { RunStore } from './runs';
+
+export type { DatasetWriter } from './dataset-writer';
+
+interface SampleRow {
+  idx: number;
+  path: string;
+  hash: string;
+  width: number;
+  height: number;
+  given_label: number;
+}
+
+const toSample = (r: SampleRow): Sample => ({
+  index: r.idx,
+  path: r.path,
+  hash: r.hash,
+  width: r.width,
+  height: r.height,
+  givenLabel: r.given_label,
+});
+
+/**
+ * A Relabel project: one SQLite file holding the dataset (labels, normalised pixels, thumbnails),
+ * training runs with their probabilities, ranked label issues and the append-only decision history.
+ */
+export class Project {
+  readonly decisions: DecisionStore;
+  readonly runs: RunStore;
+  readonly issues: IssueStore;
+
+  private constructor(
+    readonly path: string,
+    readonly db: Db,
+  ) {
+    this.decisions = new DecisionStore(db, () => this.datasetGeneration);
+    this.runs = new RunStore(db, () => this.datasetGeneration);
+    this.issues = new IssueStore(db);
+  }
+
+  /** Creates a new project file; refuses to overwrite an existing file. */
+  static create(path: string): Project {
+    if (existsSync(path)) throw new ProjectError(`${path} already exists; open it instead of creating it`);
+    const db = openDatabase(path);
+    try {
+      migrate(db, path);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new Project(path, db);
+  }
+
+  /** Opens an existing project, upgrading its schema if it was written by an older Relabel. */
+  static open(path: string, opts: { readonly?: boolean } = {}): Project {
+    if (!existsSync(path)) {
+      throw new ProjectError(`project ${path} does not exist (create it with: relabel import … --project ${path})`);
+    }
+    let db: Db;
+    try {
+      db = openDatabase(path, { readonly: opts.readonly, mustExist: true });
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      throw new ProjectError(`${path} is not a readable Relabel project: ${(e as Error).message}`);
+    }
+    try {
+      if (opts.readonly) assertReadable(db, path);
+      else migrate(db, path);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new Project(path, db);
+  }
+
+  /** Opens the project, creating it first when the file does not exist yet. */
+  static openOrCreate(path: string): Project {
+    return existsSync(path) ? Project.open(path) : Project.create(path);
+  }
+
+  get name(): string {
+    return basename(this.path).replace(/\.relabel$/, '');
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** The live dataset generation; 0 before the first import. Runs remember it to detect stale results. */
+  get datasetGeneration(): number {
+    return Number(getMeta(this.db, 'active_gen') ?? '0');
+  }
+
+  beginImport(info: Omit<DatasetInfo, 'numSamples' | 'importedAt'>, classes: ClassInfo[]): DatasetWriter {
+    // Leftovers of an import that was killed before its commit.
+    this.db.prepare(`DELETE FROM samples WHERE gen <> ?`).run(this.datasetGeneration);
+    return createDatasetWriter(this.db, info, classes);
+  }
+
+  getDatasetInfo(): DatasetInfo | null {
+    const raw = getMeta(this.db, 'dataset');
+    return raw ? (JSON.parse(raw) as DatasetInfo) : null;
+  }
+
+  /** The dataset info, or a clear error for a project nothing was imported into yet. */
+  requireDataset(): DatasetInfo {
+    const info = this.getDatasetInfo();
+    if (!info) throw new ProjectError(`project ${this.path} has no dataset yet: import one first (relabel import)`);
+    return info;
+  }
+
+  getClasses(): ClassInfo[] {
+    return this.db.prepare(`SELECT id, name FROM classes ORDER BY id`).all() as ClassInfo[];
+  }
+
+  getSamples(): Sample[] {
+    const rows = this.db
+      .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? ORDER BY idx`)
+      .all(this.datasetGeneration) as SampleRow[];
+    return rows.map(toSample);
+  }
+
+  getSample(index: number): Sample | undefined {
+    const row = this.db
+      .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? AND idx = ?`)
+      .get(this.datasetGeneration, index) as SampleRow | undefined;
+    return row ? toSample(row) : undefined;
+  }
+
+  /** Samples whose path contains `search` and/or with a given label, paged, in index order. */
+  findSamples(q: { classId?: number; search?: string; offset: number; limit: number }): {
+    total: number;
+    samples: Sample[];
+  } {
+    const where = ['gen = @gen'];
+    const params: Record<string, unknown> = { gen: this.datasetGeneration, offset: q.offset, limit: q.limit };
+    if (q.classId !== undefined) {
+      where.push('given_label = @classId');
+      params.classId = q.classId;
+    }
+    if (q.search) {
+      where.push(`instr(lower(path), lower(@search)) > 0`);
+      params.search = q.search;
+    }
+    const clause = where.join(' AND ');
+    const { n } = this.db.prepare(`SELECT count(*) AS n FROM samples WHERE ${clause}`).get(params) as { n: number };
+    const rows = this.db
+      .prepare(
+        `SELECT idx, path, hash, width, height, given_label FROM samples WHERE ${clause}
+          ORDER BY idx LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as SampleRow[];
+    return { total: n, samples: rows.map(toSample) };
+  }
+
+  getGivenLabels(): Int32Array {
+    const rows = this.db
+      .prepare(`SELECT given_label AS l FROM samples WHERE gen = ? ORDER BY idx`)
+      .raw()
+      .all(this.datasetGeneration) as [number][];
+    return Int32Array.from(rows, (r) => r[0]);
+  }
+
+  /** Given-label count per class id. */
+  getClassCounts(): number[] {
+    const counts = new Array<number>(this.getClasses().reduce((m, c) => Math.max(m, c.id + 1), 0)).fill(0);
+    const rows = this.db
+      .prepare(`SELECT given_label AS l, count(*) AS n FROM samples WHERE gen = ? GROUP BY given_label`)
+      .all(this.datasetGeneration) as { l: number; n: number }[];
+    for (const r of rows) counts[r.l] = r.n;
+    return counts;
+  }
+
+  /** All model-input pixels, NHWC uint8, samples in index order. */
+  readPixels(): { pixels: Uint8Array; n: number; width: number; height: number; channels: 1 | 3 } {
+    const info = this.requireDataset();
+    const per = info.inputWidth * info.inputHeight * info.channels;
+    const pixels = new Uint8Array(info.numSamples * per);
+    const rows = this.db
+      .prepare(`SELECT idx, pixels FROM samples WHERE gen = ? ORDER BY idx`)
+      .raw()
+      .iterate(this.datasetGeneration) as IterableIterator<[number, Buffer]>;
+    for (const [idx, buf] of rows) pixels.set(buf, idx * per);
+    return { pixels, n: info.numSamples, width: info.inputWidth, height: info.inputHeight, channels: info.channels };
+  }
+
+  readSamplePixels(index: number): Uint8Array | undefined {
+    const row = this.db
+      .prepare(`SELECT pixels FROM samples WHERE gen = ? AND idx = ?`)
+      .get(this.datasetGeneration, index) as { pixels: Buffer } | undefined;
+    return row ? new Uint8Array(row.pixels) : undefined;
+  }
+
+  getThumbnail(index: number): { data: Buffer; mime: string } | undefined {
+    const row = this.db
+      .prepare(`SELECT thumb, thumb_mime FROM samples WHERE gen = ? AND idx = ?`)
+      .get(this.datasetGeneration, index) as { thumb: Buffer; thumb_mime: string } | undefined;
+    return row ? { data: row.thumb, mime: row.thumb_mime } : undefined;
+  }
+}
+
+/** A read-only connection cannot migrate: it can only read our files at exactly the current version. */
+function assertReadable(db: Db, path: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const appId = db.pragma('application_id', { simple: true }) as number;
+  if (appId !== APPLICATION_ID) throw new ProjectError(`${path} is not a Relabel project`);
+  if (version > SCHEMA_VERSION) {
+    throw new ProjectError(
+      `${path} was written by a newer Relabel (project format v${version}; this Relabel reads up to v${SCHEMA_VERSION})`,
+    );
+  }
+  if (version < SCHEMA_VERSION) {
+    throw new ProjectError(`${path} is at project format v${version}; open it once read-write to upgrade it`);
+  }
+}
