@@ -67,8 +67,19 @@ export class DecisionStore {
     newLabel: number | null,
     annotator: string,
   ): { batchId: string; decisions: Decision[] } {
-    if (targets.length === 0) throw new ProjectError('no samples to decide on');
-    if (action === 'relabel' && newLabel === null) throw new ProjectError('relabel needs a new label');
+    return this.recordBatch(
+      targets.map((target) => ({ target, action, newLabel })),
+      annotator,
+    );
+  }
+
+  /** Several decisions, possibly different ones (e.g. "accept every suggestion"), as one batch. */
+  recordBatch(
+    items: { target: DecisionTarget; action: DecisionAction; newLabel: number | null }[],
+    annotator: string,
+  ): { batchId: string; decisions: Decision[] } {
+    if (items.length === 0) throw new ProjectError('no samples to decide on');
+    if (!annotator.trim()) throw new ProjectError('a decision needs an annotator name');
     const batchId = randomUUID();
     const at = nowIso();
     const insert = this.db.prepare(
@@ -76,7 +87,8 @@ export class DecisionStore {
        VALUES (?, ?, ?, ?, ?, ?, 'decide', ?)`,
     );
     const decisions = this.db.transaction(() =>
-      targets.map((t): Decision => {
+      items.map(({ target: t, action, newLabel }): Decision => {
+        if (action === 'relabel' && newLabel === null) throw new ProjectError('relabel needs a new label');
         const effective: DecisionAction = action === 'relabel' && newLabel === t.givenLabel ? 'keep' : action;
         const label = effective === 'relabel' ? newLabel : null;
         insert.run(t.path, t.index, effective, label, annotator, at, batchId);

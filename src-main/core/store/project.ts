@@ -136,6 +136,13 @@ export class Project {
     return row ? toSample(row) : undefined;
   }
 
+  getSampleByPath(path: string): Sample | undefined {
+    const row = this.db
+      .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? AND path = ?`)
+      .get(this.datasetGeneration, path) as SampleRow | undefined;
+    return row ? toSample(row) : undefined;
+  }
+
   /** Samples whose path contains `search` and/or with a given label, paged, in index order. */
   findSamples(q: { classId?: number; search?: string; offset: number; limit: number }): {
     total: number;

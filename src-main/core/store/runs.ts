@@ -54,7 +54,7 @@ export class RunStore {
     private readonly generation: () => number,
   ) {}
 
-  create(kind: RunKind, config: RunSummary['config'], baselineRunId: number | null = null): number {
+  create(kind: RunKind, config: object, baselineRunId: number | null = null): number {
     const info = this.db
       .prepare(
         `INSERT INTO runs (kind, status, dataset_gen, config_json, started_at, baseline_run_id)
