@@ -1,0 +1,18 @@
+/** Confident learning with cleanlab 2.9.0 parity: public API of the core's clean module. */
+export type { ProbabilityMatrix, ValidateOptions } from './validate';
+export { validateInputs, PROBABILITY_RANGE_TOLERANCE, ROW_SUM_TOLERANCE } from './validate';
+export type { ConfidentJointOptions, ConfidentJointResult, NumLabelIssuesMethod } from './confident-joint';
+export {
+  calibrateConfidentJoint,
+  computeConfidentJoint,
+  estimateJoint,
+  getConfidentThresholds,
+  numLabelIssues,
+} from './confident-joint';
+export type { LatentEstimates, LatentOptions, NoiseMatrices, PyMethod } from './noise-matrices';
+export { estimateLatent, estimateNoiseMatrices } from './noise-matrices';
+export type { FindLabelIssuesOptions } from './filter';
+export { FILTER_BY_METHODS, findLabelIssues, findLabelIssuesMask } from './filter';
+export { RANKED_BY_METHODS, getLabelQualityScores, orderLabelIssues, suggestedLabels } from './rank';
+export type { PredProbsCsv } from './pred-probs-csv';
+export { parsePredProbsCsv, readPredProbsCsv } from './pred-probs-csv';
