@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { Project } from '../../core/store/project';
+import { importProbabilities } from '../../core/workflows/import-probs';
+
+export function register(program: Command): void {
+  program
+    .command('import-probs')
+    .description('Store out-of-fold probabilities computed elsewhere (CSV label,p0,…,p{K-1}; rows in label_train.txt order)')
+    .requiredOption('--project <file>', 'project file (*.relabel)')
+    .requiredOption('--csv <file>', 'probabilities CSV')
+    .action((opts: { project: string; csv: string }) => {
+      const project = Project.open(opts.project);
+      try {
+        const runId = importProbabilities(project, opts.csv);
+        process.stdout.write(`Imported as run #${runId}. Next: relabel issues --project ${project.path}\n`);
+      } finally {
+        project.close();
+      }
+    });
+}

@@ -1,0 +1,66 @@
+/**
+ * Progress for long CLI work: a redrawn bar with ETA on a TTY, plain lines (at most every 2 s) otherwise,
+ * always on stderr so stdout stays clean for results.
+ */
+export interface Progress {
+  tick(done: number, phase?: string): void;
+  setTotal(total: number): void;
+  done(message?: string): void;
+}
+
+export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const tty = Boolean(stream.isTTY);
+  const start = Date.now();
+  let lastPrint = 0;
+  let lastLine = '';
+  let finished = false;
+
+  const render = (done: number, phase: string | undefined): string => {
+    const frac = total > 0 ? Math.min(1, done / total) : 0;
+    const elapsed = (Date.now() - start) / 1000;
+    const eta = frac > 0 && frac < 1 ? (elapsed / frac) * (1 - frac) : null;
+    const pct = `${(frac * 100).toFixed(0).padStart(3)}%`;
+    const counts = `${done}/${total}`;
+    const time = eta === null ? formatSeconds(elapsed) : `ETA ${formatSeconds(eta)}`;
+    const tail = phase ? ` ${phase}` : '';
+    if (!tty) return `${label}: ${pct} ${counts} ${time}${tail}`;
+    const width = 24;
+    const filled = Math.round(frac * width);
+    return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct} ${counts} ${time}${tail}`;
+  };
+
+  return {
+    setTotal(t) {
+      total = t;
+    },
+    tick(done, phase) {
+      if (finished) return;
+      const now = Date.now();
+      if (tty) {
+        if (now - lastPrint < 80 && done < total) return;
+        lastPrint = now;
+        const line = render(done, phase);
+        const columns = stream.columns || 100;
+        stream.write(`\r${line.slice(0, columns - 1).padEnd(Math.min(lastLine.length, columns - 1))}`);
+        lastLine = line;
+      } else if (now - lastPrint >= 2000 || done === total) {
+        lastPrint = now;
+        stream.write(render(done, phase) + '\n');
+      }
+    },
+    done(message) {
+      if (finished) return;
+      finished = true;
+      if (tty && lastLine) stream.write('\n');
+      if (message) stream.write(`${label}: ${message}\n`);
+    },
+  };
+}
+
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '?';
+  if (s < 60) return `${s.toFixed(0)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}

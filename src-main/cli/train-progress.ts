@@ -1,0 +1,25 @@
+import type { TrainProgress } from '../core/train';
+import { createProgress, type Progress } from './progress';
+
+/** One progress bar per fold (or per model), fed by training progress events. */
+export function trainProgressPrinter(label: string): (p: TrainProgress) => void {
+  let bar: Progress | null = null;
+  let key = '';
+  let announcedBackend = false;
+  return (p) => {
+    if (p.backend && !announcedBackend) {
+      announcedBackend = true;
+      process.stderr.write(`${label}: training on the ${p.backend} backend\n`);
+    }
+    const k = `${p.fold}`;
+    if (k !== key) {
+      bar?.done();
+      key = k;
+      bar = createProgress(p.fold === null ? label : `${label} fold ${p.fold + 1}/${p.folds}`, p.epochs * p.batches);
+    }
+    const done = Math.max(0, (p.epoch - 1) * p.batches + p.batch);
+    const pt = p.point ? ` loss ${p.point.loss.toFixed(3)} acc ${p.point.accuracy.toFixed(3)}` : '';
+    bar!.setTotal(p.epochs * p.batches);
+    bar!.tick(done, `epoch ${p.epoch}/${p.epochs}${pt}`);
+  };
+}

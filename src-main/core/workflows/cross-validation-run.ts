@@ -1,0 +1,88 @@
+import type { TrainConfig } from '../../../src-shared/domain';
+import { argmaxRows, computeMetrics, crossValidate, defaultTrainConfig, type TrainProgress } from '../train';
+import type { Project } from '../store/project';
+import { ProjectError } from '../store/errors';
+import { loadTrainingData, usableIndices } from './training-data';
+
+export interface RunCallbacks {
+  onProgress?: (p: TrainProgress) => void;
+  /** Called once the run row exists, before training starts. */
+  onRunCreated?: (runId: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * K-fold cross-validation over the whole dataset with the given labels. Each fold's out-of-fold
+ * probabilities are stored as the fold ends, so a killed run resumes where it stopped
+ * (`resumeRunId`), and the finished run holds one probability vector per image.
+ */
+export async function runCrossValidation(
+  project: Project,
+  overrides: Partial<TrainConfig>,
+  cb: RunCallbacks & { resumeRunId?: number } = {},
+): Promise<number> {
+  project.requireDataset();
+  const data = loadTrainingData(project);
+  let runId: number;
+  let config: TrainConfig;
+  if (cb.resumeRunId !== undefined) {
+    const run = project.runs.get(cb.resumeRunId);
+    if (!run || run.kind !== 'cv') throw new ProjectError(`run #${cb.resumeRunId} is not a cross-validation run`);
+    if (run.status === 'done') throw new ProjectError(`run #${run.id} is already finished`);
+    if (run.datasetGeneration !== project.datasetGeneration) {
+      throw new ProjectError(`run #${run.id} was made on a dataset that has since been re-imported; start a new run`);
+    }
+    config = { ...defaultTrainConfig(), ...(run.config as Partial<TrainConfig>), ...overrides };
+    runId = run.id;
+    project.runs.reopen(runId);
+  } else {
+    config = { ...defaultTrainConfig(), ...overrides };
+    runId = project.runs.create('cv', config);
+  }
+  cb.onRunCreated?.(runId);
+  const doneFolds = project.runs.folds(runId).map((f) => ({ ...f, backend: f.backend as never }));
+  try {
+    const include = usableIndices(project);
+    const result = await crossValidate({
+      data,
+      config,
+      include: include.length === data.n ? undefined : include,
+      doneFolds,
+      signal: cb.signal,
+      onProgress: (p) => {
+        if (p.backend) project.runs.setBackend(runId, p.backend);
+        cb.onProgress?.(p);
+      },
+      onFold: (f) => project.runs.saveFold(runId, f),
+    });
+    project.runs.setBackend(runId, result.backend);
+    const k = data.numClasses;
+    const rows = new Float32Array(include.length * k);
+    include.forEach((s, row) => rows.set(result.oof.subarray(s * k, s * k + k), row * k));
+    const folds = project.runs.folds(runId);
+    project.runs.finish(runId, {
+      status: 'done',
+      metrics: computeMetrics(
+        Int32Array.from(include, (s) => data.labels[s]),
+        argmaxRows(rows, k),
+        k,
+      ),
+      curves: folds.map((f) => f.curve),
+      notes: [
+        `out-of-fold predictions of ${config.folds}-fold cross-validation, scored against the given (noisy) labels`,
+        ...(include.length < data.n ? [`${data.n - include.length} unreadable images left out`] : []),
+        ...result.notes,
+      ],
+      probs: { numClasses: data.numClasses, values: result.oof },
+    });
+    return runId;
+  } catch (e) {
+    const cancelled = cb.signal?.aborted ?? false;
+    project.runs.finish(runId, {
+      status: cancelled ? 'cancelled' : 'failed',
+      error: cancelled ? 'cancelled; resume with --resume ' + runId : (e as Error).message,
+      curves: project.runs.folds(runId).map((f) => f.curve),
+    });
+    throw e;
+  }
+}

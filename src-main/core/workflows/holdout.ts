@@ -1,0 +1,191 @@
+import type { Comparison } from '../../../src-shared/api';
+import type { Metrics, RunSummary, TrainConfig } from '../../../src-shared/domain';
+import {
+  argmaxRows,
+  computeMetrics,
+  defaultTrainConfig,
+  stratifiedSplit,
+  trainAndEvaluate,
+  type TrainingData,
+} from '../train';
+import type { Project } from '../store/project';
+import type { RunRecord } from '../store/runs';
+import type { RunCallbacks } from './cross-validation-run';
+import { cleanedLabels, loadTrainingData, usableIndices } from './training-data';
+
+export const DEFAULT_TEST_FRACTION = 0.2;
+
+export interface HoldoutConfig extends TrainConfig {
+  testFraction: number;
+}
+
+/** The fixed, stratified hold-out split (on the given labels, so decisions never move it). */
+export function holdoutSplit(project: Project, testFraction: number, seed: number) {
+  const usable = usableIndices(project);
+  const given = project.getGivenLabels();
+  const split = stratifiedSplit(
+    Int32Array.from(usable, (i) => given[i]),
+    testFraction,
+    seed,
+  );
+  return { train: split.train.map((i) => usable[i]), test: split.test.map((i) => usable[i]) };
+}
+
+/** Evaluation labels of the hold-out images: reviewed labels where a human decided, excluded images left out. */
+export function evaluationSet(project: Project, test: Int32Array) {
+  const { labels, excluded, decided } = cleanedLabels(project);
+  const indices = Int32Array.from(Array.from(test).filter((i) => !excluded.has(i)));
+  return {
+    indices,
+    labels: Int32Array.from(indices, (i) => labels[i]),
+    reviewed: Array.from(indices).filter((i) => decided.has(i)).length,
+    excluded: test.length - indices.length,
+  };
+}
+
+const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
+  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate'].every(
+    (k) => (run.config as Record<string, unknown>)[k] === (c as unknown as Record<string, unknown>)[k],
+  );
+
+/**
+ * Retrains on the cleaned labels and compares with a model trained on the given labels, both evaluated on the
+ * same held-out images. The "before" model is trained once per dataset and setup and reused afterwards.
+ */
+export async function runRetrain(
+  project: Project,
+  overrides: Partial<HoldoutConfig>,
+  cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void } = {},
+): Promise<{ beforeRunId: number; afterRunId: number }> {
+  project.requireDataset();
+  const config: HoldoutConfig = { ...defaultTrainConfig(), testFraction: DEFAULT_TEST_FRACTION, ...overrides };
+  const data = loadTrainingData(project);
+  const split = holdoutSplit(project, config.testFraction, config.seed);
+
+  let before = project.runs
+    .list()
+    .reverse()
+    .find(
+      (r) =>
+        r.kind === 'holdout' &&
+        r.status === 'done' &&
+        r.datasetGeneration === project.datasetGeneration &&
+        sameSetup(r, config),
+    );
+  if (!before) {
+    cb.onPhase?.('before');
+    const id = await trainHoldout(project, data, 'holdout', config, data.labels, new Set(), split, cb, null);
+    before = project.runs.get(id)!;
+  }
+
+  cb.onPhase?.('after');
+  const { labels, excluded } = cleanedLabels(project);
+  const afterRunId = await trainHoldout(project, data, 'retrain', config, labels, excluded, split, cb, before.id);
+  return { beforeRunId: before.id, afterRunId };
+}
+
+async function trainHoldout(
+  project: Project,
+  data: TrainingData,
+  kind: 'holdout' | 'retrain',
+  config: HoldoutConfig,
+  trainLabelsAll: Int32Array,
+  excluded: Set<number>,
+  split: { train: Int32Array; test: Int32Array },
+  cb: RunCallbacks,
+  baselineRunId: number | null,
+): Promise<number> {
+  const runId = project.runs.create(kind, { ...config }, baselineRunId);
+  cb.onRunCreated?.(runId);
+  const trainIndices = Int32Array.from(Array.from(split.train).filter((i) => !excluded.has(i)));
+  const evalSet = evaluationSet(project, split.test);
+  try {
+    const r = await trainAndEvaluate({
+      data,
+      config,
+      trainIndices,
+      trainLabels: Int32Array.from(trainIndices, (i) => trainLabelsAll[i]),
+      // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
+      testIndices: split.test,
+      testLabels: Int32Array.from(split.test, (i) => trainLabelsAll[i]),
+      onProgress: (p) => {
+        if (p.backend) project.runs.setBackend(runId, p.backend);
+        cb.onProgress?.(p);
+      },
+      signal: cb.signal,
+    });
+    const k = data.numClasses;
+    const full = new Float32Array(data.n * k).fill(Number.NaN);
+    split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
+    project.runs.setBackend(runId, r.backend);
+    project.runs.finish(runId, {
+      status: 'done',
+      metrics: scoreOn(full, k, evalSet),
+      curves: [r.curve],
+      notes: [
+        kind === 'holdout'
+          ? `trained on the ${trainIndices.length} training images with their given labels`
+          : `trained on ${trainIndices.length} training images with reviewed labels (${excluded.size} excluded images left out)`,
+        evalNote(evalSet),
+        ...r.notes,
+      ],
+      probs: { numClasses: k, values: full },
+    });
+    return runId;
+  } catch (e) {
+    project.runs.finish(runId, {
+      status: cb.signal?.aborted ? 'cancelled' : 'failed',
+      error: cb.signal?.aborted ? 'cancelled' : (e as Error).message,
+    });
+    throw e;
+  }
+}
+
+const evalNote = (s: ReturnType<typeof evaluationSet>) =>
+  `evaluated on ${s.indices.length} held-out images; ${s.reviewed} of their labels were reviewed by a human and used as corrected` +
+  (s.excluded ? `, ${s.excluded} excluded held-out images left out` : '');
+
+/** Metrics of per-sample probabilities (n×k, NaN rows where not predicted) on an evaluation set. */
+function scoreOn(probs: Float32Array, k: number, evalSet: ReturnType<typeof evaluationSet>): Metrics | null {
+  const rows = new Float32Array(evalSet.indices.length * k);
+  evalSet.indices.forEach((sample, row) => rows.set(probs.subarray(sample * k, sample * k + k), row * k));
+  if (rows.some(Number.isNaN)) return null; // predictions missing for some evaluated image
+  return computeMetrics(evalSet.labels, argmaxRows(rows, k), k);
+}
+
+/** Metrics of a hold-out run's stored predictions against the current evaluation labels. */
+function rescore(project: Project, run: RunRecord, test: Int32Array): Metrics | null {
+  const probs = project.runs.probs(run.id);
+  return probs ? scoreOn(probs.values, probs.numClasses, evaluationSet(project, test)) : null;
+}
+
+/**
+ * Before vs after on the same held-out images and the same (current) evaluation labels, so the two numbers
+ * are comparable even when decisions changed since the runs were made.
+ */
+export function compareBeforeAfter(project: Project): Comparison {
+  const after = project.runs.latest(['retrain']);
+  const before = after?.baselineRunId ? project.runs.get(after.baselineRunId) : project.runs.latest(['holdout']);
+  if (!before && !after) {
+    return { before: null, after: null, notes: ['no hold-out evaluation yet: press Retrain (or run `relabel retrain`)'] };
+  }
+  const ref = (after ?? before)!;
+  const cfg = ref.config as Partial<HoldoutConfig>;
+  const split = holdoutSplit(project, cfg.testFraction ?? DEFAULT_TEST_FRACTION, cfg.seed ?? defaultTrainConfig().seed);
+  const evalSet = evaluationSet(project, split.test);
+  const withMetrics = (r: RunRecord | undefined): RunSummary | null =>
+    r ? { ...strip(r), metrics: rescore(project, r, split.test) ?? r.metrics } : null;
+  return {
+    before: withMetrics(before),
+    after: withMetrics(after),
+    notes: [
+      'before: model trained on the given labels; after: model trained on the reviewed labels (relabels applied, exclusions dropped)',
+      evalNote(evalSet),
+    ],
+  };
+}
+
+function strip(r: RunRecord): RunSummary {
+  const { datasetGeneration: _gen, ...summary } = r;
+  return summary;
+}

@@ -1,0 +1,66 @@
+import type { Comparison } from '../../../src-shared/api';
+import type { Metrics } from '../../../src-shared/domain';
+import type { Project } from '../store/project';
+import { compareBeforeAfter } from './holdout';
+
+export interface ProjectReport {
+  crossValidation: { runId: number; backend: string | null; metrics: Metrics | null } | null;
+  issues: { count: number; reviewed: number; filterBy: string; rankedBy: string } | null;
+  decisions: { keep: number; relabel: number; exclude: number };
+  comparison: Comparison;
+}
+
+/** What cleaning achieved so far: CV quality, review progress and hold-out metrics before vs after. */
+export function projectReport(project: Project): ProjectReport {
+  const cv = project.runs.latest(['cv']);
+  const set = project.issues.latest();
+  return {
+    crossValidation: cv ? { runId: cv.id, backend: cv.backend, metrics: cv.metrics } : null,
+    issues: set
+      ? { count: set.count, reviewed: project.issues.reviewedCount(set.id), filterBy: set.filterBy, rankedBy: set.rankedBy }
+      : null,
+    decisions: project.decisions.counts(),
+    comparison: compareBeforeAfter(project),
+  };
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/** The report as text tables for the terminal. */
+export function formatReport(r: ProjectReport, classNames: string[]): string {
+  const out: string[] = [];
+  if (r.crossValidation?.metrics) {
+    const m = r.crossValidation.metrics;
+    out.push(
+      `Cross-validation run #${r.crossValidation.runId} (${r.crossValidation.backend ?? '?'}), out-of-fold vs given labels: accuracy ${pct(m.accuracy)}, HTER ${pct(m.hter)}`,
+    );
+  }
+  if (r.issues) out.push(`Label issues: ${r.issues.count} (${r.issues.filterBy}, ${r.issues.rankedBy}), ${r.issues.reviewed} reviewed`);
+  out.push(`Decisions: ${r.decisions.keep} keep, ${r.decisions.relabel} relabel, ${r.decisions.exclude} exclude`);
+  const { before, after, notes } = r.comparison;
+  if (before?.metrics || after?.metrics) {
+    out.push('', 'Hold-out evaluation        before      after');
+    const row = (name: string, f: (m: Metrics) => number) =>
+      `  ${name.padEnd(22)} ${(before?.metrics ? pct(f(before.metrics)) : '-').padStart(9)} ${(after?.metrics ? pct(f(after.metrics)) : '-').padStart(10)}`;
+    out.push(row('accuracy', (m) => m.accuracy), row('HTER', (m) => m.hter), row('balanced accuracy', (m) => m.balancedAccuracy));
+    const ref = (after?.metrics ?? before?.metrics)!;
+    for (const pc of ref.perClass) {
+      const b = before?.metrics?.perClass.find((x) => x.classId === pc.classId);
+      const a = after?.metrics?.perClass.find((x) => x.classId === pc.classId);
+      const name = classNames[pc.classId] ?? String(pc.classId);
+      out.push(
+        `  F1 ${name}`.padEnd(25) + `${b ? b.f1.toFixed(4) : '-'}`.padStart(9) + `${a ? a.f1.toFixed(4) : '-'}`.padStart(11),
+      );
+    }
+    for (const [label, m] of [
+      ['before', before?.metrics],
+      ['after', after?.metrics],
+    ] as const) {
+      if (!m) continue;
+      out.push(`  confusion (${label}; rows = true, columns = predicted):`);
+      for (const row of m.confusion) out.push('    ' + row.map((v) => String(v).padStart(7)).join(''));
+    }
+  }
+  out.push(...notes.map((n) => `Note: ${n}`));
+  return out.join('\n') + '\n';
+}

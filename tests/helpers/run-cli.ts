@@ -1,0 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Runs the real `relabel` command (from source through tsx) and captures its output. */
+export function relabel(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'relabel.mjs'), ...args], {
+    cwd: opts.cwd ?? root,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 300_000,
+    env: { ...process.env, RELABEL_FROM_SOURCE: '1', ...opts.env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
