@@ -2,7 +2,6 @@ import { resolve } from 'node:path';
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-
 export default defineConfig({
   main: {
     plugins: [externalizeDepsPlugin()],

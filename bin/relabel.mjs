@@ -17,7 +17,9 @@ if (existsSync(built) && process.env.RELABEL_FROM_SOURCE !== '1') {
     const { register } = await import('tsx/esm/api');
     register();
   } catch {
-    process.stderr.write('relabel: not built yet. Run `npm run setup` (or `npm run build`) in ' + root + '\n');
+    process.stderr.write(
+      'relabel: not built yet. Run `npm run setup` (or `npm run build`) in ' + root + '\n',
+    );
     process.exit(1);
   }
   entry = source;

@@ -23,7 +23,12 @@ function step(title) {
 }
 
 function run(cmd, argv, opts = {}) {
-  const r = spawnSync(cmd, argv, { cwd: root, stdio: 'inherit', ...opts, env: { ...process.env, ...opts.env } });
+  const r = spawnSync(cmd, argv, {
+    cwd: root,
+    stdio: 'inherit',
+    ...opts,
+    env: { ...process.env, ...opts.env },
+  });
   if (r.status !== 0 && !opts.allowFailure) {
     process.stderr.write(`setup: \`${cmd} ${argv.join(' ')}\` failed (exit ${r.status ?? r.signal})\n`);
     process.exit(1);
@@ -65,15 +70,26 @@ if (!existsSync(join(dataDir, 'label_train.txt'))) {
 
 const info = () =>
   JSON.parse(
-    spawnSync(process.execPath, [join(root, 'bin', 'relabel.mjs'), 'info', '--project', projectPath, '--json'], {
-      cwd: root,
-      encoding: 'utf8',
-    }).stdout || 'null',
+    spawnSync(
+      process.execPath,
+      [join(root, 'bin', 'relabel.mjs'), 'info', '--project', projectPath, '--json'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    ).stdout || 'null',
   );
 
 if (!existsSync(projectPath) || !info()?.dataset) {
   step('Importing the demo dataset');
-  relabel('import', join(dataDir, 'train_img'), '--labels', join(dataDir, 'label_train.txt'), '--project', projectPath);
+  relabel(
+    'import',
+    join(dataDir, 'train_img'),
+    '--labels',
+    join(dataDir, 'label_train.txt'),
+    '--project',
+    projectPath,
+  );
 }
 
 if (!info().runs.some((r) => r.kind === 'cv' && r.status === 'done')) {

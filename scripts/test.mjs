@@ -33,7 +33,12 @@ stage('lint', bin('eslint'), ['.', '--max-warnings', '0']);
 stage('format', bin('prettier'), ['--check', '.']);
 
 const vitestJson = join(reports, 'vitest.json');
-stage('unit', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+stage('unit', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+]);
 if (wanted('unit') && existsSync(vitestJson)) {
   const v = JSON.parse(readFileSync(vitestJson, 'utf8'));
   totals.passed += v.numPassedTests;
@@ -46,9 +51,14 @@ stage('build', bin('electron-vite'), ['build']);
 const pwJson = join(reports, 'playwright.json');
 const xvfb = existsSync('/usr/bin/xvfb-run') && !process.env.DISPLAY;
 const pwArgs = ['test', '--reporter=list,json'];
-stage('e2e', xvfb ? '/usr/bin/xvfb-run' : bin('playwright'), xvfb ? ['-a', bin('playwright'), ...pwArgs] : pwArgs, {
-  PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
-});
+stage(
+  'e2e',
+  xvfb ? '/usr/bin/xvfb-run' : bin('playwright'),
+  xvfb ? ['-a', bin('playwright'), ...pwArgs] : pwArgs,
+  {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: pwJson,
+  },
+);
 if (wanted('e2e') && existsSync(pwJson)) {
   const s = JSON.parse(readFileSync(pwJson, 'utf8')).stats;
   totals.passed += s.expected + (s.flaky ?? 0);
@@ -57,5 +67,7 @@ if (wanted('e2e') && existsSync(pwJson)) {
 }
 
 if (failures.length) process.stderr.write(`\nFailed stages: ${failures.join(', ')}\n`);
-process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.stdout.write(
+  `\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
+);
 process.exit(failures.length ? 1 : 0);

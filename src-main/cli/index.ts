@@ -16,7 +16,9 @@ const VERSION = '0.1.0';
 export function buildProgram(): Command {
   const program = new Command()
     .name('relabel')
-    .description('Find and fix mislabeled images: K-fold CNN → confident learning → human review → retrain → export')
+    .description(
+      'Find and fix mislabeled images: K-fold CNN → confident learning → human review → retrain → export',
+    )
     .version(VERSION)
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();

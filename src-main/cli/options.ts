@@ -1,11 +1,14 @@
 import { InvalidArgumentError } from 'commander';
 
 /** commander argument parsers with messages that name the option. */
-export const intOption = (name: string, min = 1) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
-  return n;
-};
+export const intOption =
+  (name: string, min = 1) =>
+  (v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${v}"`);
+    return n;
+  };
 
 export const numberOption = (name: string, min: number, max: number) => (v: string) => {
   const n = Number(v);

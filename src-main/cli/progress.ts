@@ -8,7 +8,11 @@ export interface Progress {
   done(message?: string): void;
 }
 
-export function createProgress(label: string, total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+export function createProgress(
+  label: string,
+  total: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   const tty = Boolean(stream.isTTY);
   const start = Date.now();
   let lastPrint = 0;

@@ -5,7 +5,11 @@ import { choiceOption, intOption, numberOption } from './options';
 /** The training options shared by `train` and `retrain`. */
 export function addTrainOptions(cmd: Command): Command {
   return cmd
-    .option('--model <name>', 'baseline (LeNet-like) or cnn', choiceOption('--model', ['baseline', 'cnn'] as const))
+    .option(
+      '--model <name>',
+      'baseline (LeNet-like) or cnn',
+      choiceOption('--model', ['baseline', 'cnn'] as const),
+    )
     .option('--folds <k>', 'cross-validation folds (default 5)', intOption('--folds', 2))
     .option('--epochs <n>', 'maximum epochs per model (early stopping may end sooner)', intOption('--epochs'))
     .option('--batch-size <n>', 'batch size', intOption('--batch-size'))
@@ -23,7 +27,17 @@ export function addTrainOptions(cmd: Command): Command {
 
 export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainConfig> {
   const out: Partial<TrainConfig> = {};
-  const keys = ['model', 'folds', 'epochs', 'batchSize', 'learningRate', 'backend', 'seed', 'workers', 'augment'] as const;
+  const keys = [
+    'model',
+    'folds',
+    'epochs',
+    'batchSize',
+    'learningRate',
+    'backend',
+    'seed',
+    'workers',
+    'augment',
+  ] as const;
   for (const k of keys) if (opts[k] !== undefined) (out as Record<string, unknown>)[k] = opts[k];
   if (opts.classWeights === false) out.classWeights = false;
   return out;

@@ -15,7 +15,10 @@ export function trainProgressPrinter(label: string): (p: TrainProgress) => void 
     if (k !== key) {
       bar?.done();
       key = k;
-      bar = createProgress(p.fold === null ? label : `${label} fold ${p.fold + 1}/${p.folds}`, p.epochs * p.batches);
+      bar = createProgress(
+        p.fold === null ? label : `${label} fold ${p.fold + 1}/${p.folds}`,
+        p.epochs * p.batches,
+      );
     }
     const done = Math.max(0, (p.epoch - 1) * p.batches + p.batch);
     const pt = p.point ? ` loss ${p.point.loss.toFixed(3)} acc ${p.point.accuracy.toFixed(3)}` : '';

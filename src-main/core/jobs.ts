@@ -12,7 +12,10 @@ export interface JobHandle {
  * Updates are throttled so a fast epoch loop does not flood the transports.
  */
 export class JobRunner {
-  private readonly jobs = new Map<string, { event: JobEvent; controller: AbortController; lastEmit: number }>();
+  private readonly jobs = new Map<
+    string,
+    { event: JobEvent; controller: AbortController; lastEmit: number }
+  >();
 
   constructor(private readonly emit: (job: JobEvent) => void) {}
 

@@ -60,7 +60,9 @@ type Handlers = { [K in ApiName]: (input: ApiParsed<K>) => Promise<ApiOutputs[K]
  * this; it validates every input again, so no transport can hand it an unchecked payload.
  */
 export function createService(opts: ServiceOptions): RelabelService {
-  const project = opts.createIfMissing ? Project.openOrCreate(opts.projectPath) : Project.open(opts.projectPath);
+  const project = opts.createIfMissing
+    ? Project.openOrCreate(opts.projectPath)
+    : Project.open(opts.projectPath);
   const emitter = new EventEmitter();
   emitter.setMaxListeners(100);
   const emit = (e: ApiEvent) => emitter.emit('event', e);
@@ -78,7 +80,10 @@ export function createService(opts: ServiceOptions): RelabelService {
 
   const requireNoTraining = () => {
     if (jobs.isRunning(['import', 'train', 'retrain'])) {
-      throw new ServiceError('conflict', 'another import or training job is running; wait for it or cancel it first');
+      throw new ServiceError(
+        'conflict',
+        'another import or training job is running; wait for it or cancel it first',
+      );
     }
   };
 
@@ -86,7 +91,8 @@ export function createService(opts: ServiceOptions): RelabelService {
     const n = project.getDatasetInfo()?.numSamples ?? 0;
     return indices.map((i) => {
       const s = i < n ? project.getSample(i) : undefined;
-      if (!s) throw new ServiceError('not_found', `image index ${i} does not exist (the dataset has ${n} images)`);
+      if (!s)
+        throw new ServiceError('not_found', `image index ${i} does not exist (the dataset has ${n} images)`);
       return { index: s.index, path: s.path, givenLabel: s.givenLabel };
     });
   };
@@ -107,7 +113,9 @@ export function createService(opts: ServiceOptions): RelabelService {
       givenLabel: r.givenLabel,
       suggestedLabel: r.suggestedLabel,
       quality: r.quality,
-      probs: probs ? Array.from(probs.values.subarray(r.sampleIndex * probs.k, (r.sampleIndex + 1) * probs.k)) : [],
+      probs: probs
+        ? Array.from(probs.values.subarray(r.sampleIndex * probs.k, (r.sampleIndex + 1) * probs.k))
+        : [],
       decision,
     };
   };
@@ -132,7 +140,14 @@ export function createService(opts: ServiceOptions): RelabelService {
       done: (p.fold ?? 0) * p.epochs * p.batches + Math.max(0, (p.epoch - 1) * p.batches + p.batch),
       total: p.folds * p.epochs * p.batches,
       etaSeconds: p.etaSeconds,
-      point: p.point ? { loss: p.point.loss, accuracy: p.point.accuracy, valLoss: p.point.valLoss, valAccuracy: p.point.valAccuracy } : null,
+      point: p.point
+        ? {
+            loss: p.point.loss,
+            accuracy: p.point.accuracy,
+            valLoss: p.point.valLoss,
+            valAccuracy: p.point.valAccuracy,
+          }
+        : null,
       backend: p.backend,
       message: p.message,
     });
@@ -191,7 +206,11 @@ export function createService(opts: ServiceOptions): RelabelService {
         });
         emit({ type: 'project', reason: 'run-finished' });
         job.update({ phase: 'ranking label issues' });
-        const set = computeIssueSet(project, { runId, filterBy: 'prune_by_noise_rate', rankedBy: 'self_confidence' });
+        const set = computeIssueSet(project, {
+          runId,
+          filterBy: 'prune_by_noise_rate',
+          rankedBy: 'self_confidence',
+        });
         emit({ type: 'project', reason: 'issues-computed' });
         return `run #${runId} finished; ${set.count} label issues ready for review`;
       });
@@ -232,7 +251,12 @@ export function createService(opts: ServiceOptions): RelabelService {
       project.requireDataset();
       if (input.action === 'relabel') requireClass(input.newLabel!);
       const targets = sampleTargets(input.sampleIndices);
-      const r = project.decisions.record(targets, input.action, input.action === 'relabel' ? input.newLabel! : null, annotator);
+      const r = project.decisions.record(
+        targets,
+        input.action,
+        input.action === 'relabel' ? input.newLabel! : null,
+        annotator,
+      );
       decided(input.sampleIndices);
       return r;
     },
@@ -248,7 +272,11 @@ export function createService(opts: ServiceOptions): RelabelService {
       if (rows.length === 0) throw new ServiceError('not_found', 'no issue matches this filter and score');
       const targets = sampleTargets(rows.map((r) => r.sampleIndex));
       const r = project.decisions.recordBatch(
-        rows.map((row, i) => ({ target: targets[i], action: 'relabel' as DecisionAction, newLabel: row.suggestedLabel })),
+        rows.map((row, i) => ({
+          target: targets[i],
+          action: 'relabel' as DecisionAction,
+          newLabel: row.suggestedLabel,
+        })),
         annotator,
       );
       decided(rows.map((row) => row.sampleIndex));
@@ -274,7 +302,10 @@ export function createService(opts: ServiceOptions): RelabelService {
           onPhase: (p) => (phase = p),
           onRunCreated: (id) => job.update({ runId: id }),
           onProgress: (p) =>
-            trainingProgress(job, phase === 'before' ? 'model on the given labels' : 'model on the reviewed labels')(p),
+            trainingProgress(
+              job,
+              phase === 'before' ? 'model on the given labels' : 'model on the reviewed labels',
+            )(p),
         });
         emit({ type: 'project', reason: 'run-finished' });
         return `retrained: run #${r.afterRunId} vs #${r.beforeRunId}`;
@@ -307,7 +338,8 @@ export function createService(opts: ServiceOptions): RelabelService {
       return () => emitter.off('event', listener);
     },
     readMedia: async (kind, index) => {
-      if (!Number.isSafeInteger(index) || index < 0) throw new ServiceError('invalid_input', 'bad image index');
+      if (!Number.isSafeInteger(index) || index < 0)
+        throw new ServiceError('invalid_input', 'bad image index');
       try {
         return await readSampleImage(project, index, kind);
       } catch (e) {
@@ -327,7 +359,8 @@ export function createService(opts: ServiceOptions): RelabelService {
 function toServiceError(e: unknown, userCode: ServiceErrorCode = 'conflict'): unknown {
   if (e instanceof ServiceError) return e;
   if (e instanceof ProjectError) return new ServiceError(userCode, e.message);
-  if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT') return new ServiceError('not_found', e.message);
+  if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT')
+    return new ServiceError('not_found', e.message);
   return e;
 }
 

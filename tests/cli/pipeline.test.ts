@@ -16,18 +16,52 @@ describe('relabel CLI pipeline', () => {
     const data = join(dir, 'data');
     const project = join(dir, 'p.relabel');
 
-    const demo = relabel(['demo', data, '--count', '300', '--size', '32', '--noise', '0.1', '--seed', '3', '--source', 'procedural']);
+    const demo = relabel([
+      'demo',
+      data,
+      '--count',
+      '300',
+      '--size',
+      '32',
+      '--noise',
+      '0.1',
+      '--seed',
+      '3',
+      '--source',
+      'procedural',
+    ]);
     expect(demo.code, demo.stderr).toBe(0);
     const labels = readFileSync(join(data, 'label_train.txt'), 'utf8').trim().split('\n').map(Number);
     expect(labels).toHaveLength(300);
 
-    const imp = relabel(['import', join(data, 'train_img'), '--labels', join(data, 'label_train.txt'), '--project', project]);
+    const imp = relabel([
+      'import',
+      join(data, 'train_img'),
+      '--labels',
+      join(data, 'label_train.txt'),
+      '--project',
+      project,
+    ]);
     expect(imp.code, imp.stderr).toBe(0);
     const info = JSON.parse(relabel(['info', '--project', project, '--json']).stdout);
     expect(info.dataset.numSamples).toBe(300);
-    expect(info.classes.map((c: { count: number }) => c.count).reduce((a: number, b: number) => a + b)).toBe(300);
+    expect(info.classes.map((c: { count: number }) => c.count).reduce((a: number, b: number) => a + b)).toBe(
+      300,
+    );
 
-    const train = relabel(['train', '--project', project, '--folds', '3', '--epochs', '6', '--backend', 'wasm', '--workers', '2']);
+    const train = relabel([
+      'train',
+      '--project',
+      project,
+      '--folds',
+      '3',
+      '--epochs',
+      '6',
+      '--backend',
+      'wasm',
+      '--workers',
+      '2',
+    ]);
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toMatch(/wasm backend/);
     expect(train.stdout).toMatch(/Run #1 done on wasm/);
@@ -64,7 +98,14 @@ describe('relabel CLI pipeline', () => {
 
     // Round trip: importing the export gives exactly the decided labels.
     const project2 = join(dir, 'p2.relabel');
-    const re = relabel(['import', join(data, 'train_img'), '--labels', join(out, 'label_train.txt'), '--project', project2]);
+    const re = relabel([
+      'import',
+      join(data, 'train_img'),
+      '--labels',
+      join(out, 'label_train.txt'),
+      '--project',
+      project2,
+    ]);
     expect(re.code, re.stderr).toBe(0);
     const reInfo = JSON.parse(relabel(['info', '--project', project2, '--json']).stdout);
     const counts = reInfo.classes.map((c: { count: number }) => c.count);
@@ -81,23 +122,45 @@ describe('relabel CLI pipeline', () => {
     expect(relabel(['demo', data, '--count', '40', '--size', '16', '--source', 'procedural']).code).toBe(0);
     const bad = join(dir, 'labels.txt');
     writeFileSync(bad, '0\n1\n');
-    const r = relabel(['import', join(data, 'train_img'), '--labels', bad, '--project', join(dir, 'x.relabel')]);
+    const r = relabel([
+      'import',
+      join(data, 'train_img'),
+      '--labels',
+      bad,
+      '--project',
+      join(dir, 'x.relabel'),
+    ]);
     expect(r.code).not.toBe(0);
     const lines = r.stderr.trim().split('\n');
     expect(lines.at(-1)).toMatch(/^relabel: .*labels\.txt/);
-    expect(relabel(['info', '--project', join(dir, 'missing.relabel')]).stderr).toMatch(/^relabel: project .* does not exist/);
+    expect(relabel(['info', '--project', join(dir, 'missing.relabel')]).stderr).toMatch(
+      /^relabel: project .* does not exist/,
+    );
     expect(relabel(['train', '--project', join(dir, 'x.relabel'), '--folds', 'x']).code).not.toBe(0);
   });
 
   it('prints help for every command', () => {
     const top = relabel(['--help']);
     expect(top.code).toBe(0);
-    const commands = ['demo', 'import', 'info', 'train', 'issues', 'find-issues', 'import-probs', 'serve', 'retrain', 'report', 'export'];
+    const commands = [
+      'demo',
+      'import',
+      'info',
+      'train',
+      'issues',
+      'find-issues',
+      'import-probs',
+      'serve',
+      'retrain',
+      'report',
+      'export',
+    ];
     for (const c of commands) expect(top.stdout).toContain(c);
     expect(relabel(['train', '--help']).stdout).toMatch(/Usage: relabel train/);
     // The rest in-process: the same commander program, without a process start per command.
     const program = buildProgram();
     expect(program.commands.map((c) => c.name()).sort()).toEqual([...commands].sort());
-    for (const c of program.commands) expect(c.helpInformation()).toMatch(new RegExp(`Usage: relabel ${c.name()}`));
+    for (const c of program.commands)
+      expect(c.helpInformation()).toMatch(new RegExp(`Usage: relabel ${c.name()}`));
   });
 });

@@ -3,22 +3,45 @@ import type { ClassInfo } from '../../src-shared/domain';
 import { Project } from '../../src-main/core/store/project';
 
 /** A real project file with `n` tiny 2x2 grayscale samples named img<i>.png, labels as given. */
-export function makeProject(dir: string, labels: number[], opts: { name?: string; classes?: ClassInfo[] } = {}): Project {
+export function makeProject(
+  dir: string,
+  labels: number[],
+  opts: { name?: string; classes?: ClassInfo[] } = {},
+): Project {
   const project = Project.create(join(dir, opts.name ?? 'p.relabel'));
   importLabels(project, labels, opts.classes);
   return project;
 }
 
-export function importLabels(project: Project, labels: number[], classes?: ClassInfo[], paths?: string[]): void {
+export function importLabels(
+  project: Project,
+  labels: number[],
+  classes?: ClassInfo[],
+  paths?: string[],
+): void {
   const k = Math.max(1, ...labels) + 1;
   const cls = classes ?? Array.from({ length: k }, (_, id) => ({ id, name: `class${id}` }));
   const w = project.beginImport(
-    { format: 'seed', root: '/data', labelSource: '/data/label_train.txt', inputWidth: 2, inputHeight: 2, channels: 1 },
+    {
+      format: 'seed',
+      root: '/data',
+      labelSource: '/data/label_train.txt',
+      inputWidth: 2,
+      inputHeight: 2,
+      channels: 1,
+    },
     cls,
   );
   labels.forEach((label, index) =>
     w.add(
-      { index, path: paths?.[index] ?? `img${index}.png`, hash: `h${index}`, width: 2, height: 2, givenLabel: label },
+      {
+        index,
+        path: paths?.[index] ?? `img${index}.png`,
+        hash: `h${index}`,
+        width: 2,
+        height: 2,
+        givenLabel: label,
+      },
       new Uint8Array([index & 255, 1, 2, 3]),
       { data: new Uint8Array([9]), mime: 'image/png' },
     ),

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Runs the real `relabel` command (from source through tsx) and captures its output. */
-export function relabel(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}) {
+export function relabel(
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+) {
   const r = spawnSync(process.execPath, [join(root, 'bin', 'relabel.mjs'), ...args], {
     cwd: opts.cwd ?? root,
     encoding: 'utf8',

@@ -6,7 +6,12 @@ describe('decision history', () => {
   it('records who decided what and when; the latest event is the current decision', () => {
     const p = makeProject(tempDir(), [0, 1, 1, 0]);
     const first = p.decisions.record(targets(p, [1]), 'relabel', 0, 'alice');
-    expect(first.decisions[0]).toMatchObject({ sampleIndex: 1, action: 'relabel', finalLabel: 0, annotator: 'alice' });
+    expect(first.decisions[0]).toMatchObject({
+      sampleIndex: 1,
+      action: 'relabel',
+      finalLabel: 0,
+      annotator: 'alice',
+    });
     expect(first.decisions[0].decidedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     p.decisions.record(targets(p, [1]), 'exclude', null, 'bob');
     expect(p.decisions.currentFor(['img1.png', 'img2.png'])).toEqual([

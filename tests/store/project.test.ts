@@ -127,19 +127,26 @@ describe('dataset import', () => {
   it('rejects wrong pixel sizes, unknown labels and single-class datasets', () => {
     const dir = tempDir();
     const p = Project.create(join(dir, 'x.relabel'));
-    const info = { format: 'seed' as const, root: '/x', labelSource: null, inputWidth: 2, inputHeight: 2, channels: 1 as const };
+    const info = {
+      format: 'seed' as const,
+      root: '/x',
+      labelSource: null,
+      inputWidth: 2,
+      inputHeight: 2,
+      channels: 1 as const,
+    };
     expect(() => p.beginImport(info, [{ id: 0, name: 'only' }])).toThrow(/at least 2 classes.*only/);
     const w = p.beginImport(info, [
       { id: 0, name: 'a' },
       { id: 1, name: 'b' },
     ]);
     const thumb = { data: new Uint8Array(1), mime: 'image/png' };
-    expect(() => w.add({ index: 0, path: 'a', hash: '', width: 2, height: 2, givenLabel: 0 }, new Uint8Array(3), thumb)).toThrow(
-      /expected 4 pixel bytes/,
-    );
-    expect(() => w.add({ index: 0, path: 'a', hash: '', width: 2, height: 2, givenLabel: 7 }, new Uint8Array(4), thumb)).toThrow(
-      /label 7/,
-    );
+    expect(() =>
+      w.add({ index: 0, path: 'a', hash: '', width: 2, height: 2, givenLabel: 0 }, new Uint8Array(3), thumb),
+    ).toThrow(/expected 4 pixel bytes/);
+    expect(() =>
+      w.add({ index: 0, path: 'a', hash: '', width: 2, height: 2, givenLabel: 7 }, new Uint8Array(4), thumb),
+    ).toThrow(/label 7/);
     p.close();
   });
 
@@ -151,7 +158,9 @@ describe('dataset import', () => {
     // Same images in another order, img3 gone, a new image added.
     importLabels(p, [1, 0, 1, 0], undefined, ['img2.png', 'img1.png', 'img0.png', 'new.png']);
     const current = p.decisions.current();
-    expect(current).toEqual([expect.objectContaining({ path: 'img1.png', sampleIndex: 1, action: 'relabel', finalLabel: 0 })]);
+    expect(current).toEqual([
+      expect.objectContaining({ path: 'img1.png', sampleIndex: 1, action: 'relabel', finalLabel: 0 }),
+    ]);
     expect(p.decisions.orphaned().map((d) => d.path)).toEqual(['img3.png']);
     expect(p.decisions.allEvents()).toHaveLength(2);
     p.close();
@@ -169,10 +178,14 @@ describe('dataset import', () => {
       ],
     );
     for (let i = 0; i < 600; i++) {
-      w.add({ index: i, path: `z${i}`, hash: '', width: 2, height: 2, givenLabel: i % 2 }, new Uint8Array(4), {
-        data: new Uint8Array(1),
-        mime: 'image/png',
-      });
+      w.add(
+        { index: i, path: `z${i}`, hash: '', width: 2, height: 2, givenLabel: i % 2 },
+        new Uint8Array(4),
+        {
+          data: new Uint8Array(1),
+          mime: 'image/png',
+        },
+      );
     }
     p.close(); // no commit, no abort: as if killed
     const again = Project.open(path);

@@ -18,7 +18,11 @@ describe('runs', () => {
     expect(Array.from(folds[0].testIndices)).toEqual([1, 3]);
     expect(folds[0].probs[1]).toBeCloseTo(0.8);
     expect(p.runs.latest(['cv'])).toBeUndefined();
-    p.runs.finish(id, { status: 'done', probs: { numClasses: 2, values: new Float32Array(8).fill(0.5) }, notes: ['n'] });
+    p.runs.finish(id, {
+      status: 'done',
+      probs: { numClasses: 2, values: new Float32Array(8).fill(0.5) },
+      notes: ['n'],
+    });
     expect(p.runs.latest(['cv'])?.id).toBe(id);
     expect(p.runs.probs(id)?.values).toHaveLength(8);
     expect(p.runs.get(id)).toMatchObject({ status: 'done', backend: 'wasm', notes: ['n'] });
@@ -56,7 +60,9 @@ describe('issue sets', () => {
       [2, 0, true],
       [3, 5, false],
     ]);
-    expect(p.issues.page(set.id, { status: 'undecided' }, 0, 10).rows.map((r) => r.sampleIndex)).toEqual([4, 5]);
+    expect(p.issues.page(set.id, { status: 'undecided' }, 0, 10).rows.map((r) => r.sampleIndex)).toEqual([
+      4, 5,
+    ]);
     expect(p.issues.page(set.id, { status: 'all', suggestedClass: 1 }, 0, 10).total).toBe(2);
     expect(p.issues.page(set.id, { status: 'all', givenClass: 2 }, 0, 10).rows[0].sampleIndex).toBe(5);
     expect(p.issues.page(set.id, { status: 'all', minQuality: 0.02, maxQuality: 0.1 }, 0, 10).total).toBe(1);

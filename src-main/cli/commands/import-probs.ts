@@ -5,7 +5,9 @@ import { importProbabilities } from '../../core/workflows/import-probs';
 export function register(program: Command): void {
   program
     .command('import-probs')
-    .description('Store out-of-fold probabilities computed elsewhere (CSV label,p0,…,p{K-1}; rows in label_train.txt order)')
+    .description(
+      'Store out-of-fold probabilities computed elsewhere (CSV label,p0,…,p{K-1}; rows in label_train.txt order)',
+    )
     .requiredOption('--project <file>', 'project file (*.relabel)')
     .requiredOption('--csv <file>', 'probabilities CSV')
     .action((opts: { project: string; csv: string }) => {

@@ -69,6 +69,7 @@ function formatInfo(info: ReturnType<typeof projectInfoOf>): string {
   }
   const dc = info.decisions;
   lines.push(`  decisions: ${dc.keep} keep, ${dc.relabel} relabel, ${dc.exclude} exclude`);
-  if (info.orphanedDecisions) lines.push(`  ${info.orphanedDecisions} decisions refer to images no longer in the dataset`);
+  if (info.orphanedDecisions)
+    lines.push(`  ${info.orphanedDecisions} decisions refer to images no longer in the dataset`);
   return lines.join('\n') + '\n';
 }

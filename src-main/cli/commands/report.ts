@@ -5,7 +5,9 @@ import { formatReport, projectReport } from '../../core/workflows/report';
 export function register(program: Command): void {
   program
     .command('report')
-    .description('Metrics: cross-validation, review progress, hold-out accuracy/HTER/confusion before vs after cleaning')
+    .description(
+      'Metrics: cross-validation, review progress, hold-out accuracy/HTER/confusion before vs after cleaning',
+    )
     .requiredOption('--project <file>', 'project file (*.relabel)')
     .option('--json', 'print JSON')
     .action((opts: { project: string; json?: boolean }) => {
@@ -13,7 +15,12 @@ export function register(program: Command): void {
       try {
         const r = projectReport(project);
         process.stdout.write(
-          opts.json ? JSON.stringify(r, null, 2) + '\n' : formatReport(r, project.getClasses().map((c) => c.name)),
+          opts.json
+            ? JSON.stringify(r, null, 2) + '\n'
+            : formatReport(
+                r,
+                project.getClasses().map((c) => c.name),
+              ),
         );
       } finally {
         project.close();

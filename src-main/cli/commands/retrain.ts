@@ -13,13 +13,23 @@ export function register(program: Command): void {
       .command('retrain')
       .description('Train on the cleaned labels and compare with the given labels on the same held-out split')
       .requiredOption('--project <file>', 'project file (*.relabel)')
-      .option('--test-fraction <x>', 'held-out fraction (stratified, fixed seed)', numberOption('--test-fraction', 0.05, 0.5)),
+      .option(
+        '--test-fraction <x>',
+        'held-out fraction (stratified, fixed seed)',
+        numberOption('--test-fraction', 0.05, 0.5),
+      ),
   ).action(async (opts: Record<string, unknown>) => {
     const project = Project.open(opts.project as string);
     try {
-      const overrides = { ...trainConfigFrom(opts), ...(opts.testFraction ? { testFraction: opts.testFraction as number } : {}) };
+      const overrides = {
+        ...trainConfigFrom(opts),
+        ...(opts.testFraction ? { testFraction: opts.testFraction as number } : {}),
+      };
       let label = 'retrain';
-      const printer = { before: trainProgressPrinter('before (given labels)'), after: trainProgressPrinter('after (reviewed labels)') };
+      const printer = {
+        before: trainProgressPrinter('before (given labels)'),
+        after: trainProgressPrinter('after (reviewed labels)'),
+      };
       await withAbortOnSignal((signal) =>
         runRetrain(project, overrides, {
           signal,
@@ -27,7 +37,12 @@ export function register(program: Command): void {
           onProgress: (p) => printer[label === 'before' ? 'before' : 'after'](p),
         }),
       );
-      process.stdout.write(formatReport(projectReport(project), project.getClasses().map((c) => c.name)));
+      process.stdout.write(
+        formatReport(
+          projectReport(project),
+          project.getClasses().map((c) => c.name),
+        ),
+      );
     } finally {
       project.close();
     }

@@ -10,9 +10,15 @@ export function register(program: Command): void {
   addTrainOptions(
     program
       .command('train')
-      .description('K-fold cross-validation: one out-of-fold probability vector per image, stored in the project')
+      .description(
+        'K-fold cross-validation: one out-of-fold probability vector per image, stored in the project',
+      )
       .requiredOption('--project <file>', 'project file (*.relabel)')
-      .option('--resume <run-id>', 'resume an interrupted cross-validation run at fold granularity', intOption('--resume')),
+      .option(
+        '--resume <run-id>',
+        'resume an interrupted cross-validation run at fold granularity',
+        intOption('--resume'),
+      ),
   ).action(async (opts: Record<string, unknown>) => {
     const project = Project.open(opts.project as string);
     try {

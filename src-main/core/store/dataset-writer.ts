@@ -58,7 +58,9 @@ export function createDatasetWriter(
         );
       }
       if (!classes.some((c) => c.id === sample.givenLabel)) {
-        throw new ProjectError(`${sample.path}: label ${sample.givenLabel} is not one of the dataset's classes`);
+        throw new ProjectError(
+          `${sample.path}: label ${sample.givenLabel} is not one of the dataset's classes`,
+        );
       }
       pending.push([
         gen,
@@ -134,8 +136,7 @@ export function getMeta(db: Db, key: string): string | undefined {
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(
-    key,
-    value,
-  );
+  db.prepare(
+    `INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ).run(key, value);
 }

@@ -171,9 +171,17 @@ export class DecisionStore {
       const at = nowIso();
       for (const e of original) {
         const before = prior.get(e.sample_path, firstId) as
-          | { action: DecisionAction | 'clear'; new_label: number | null }
-          | undefined;
-        this.append(e, before?.action ?? 'clear', before?.new_label ?? null, annotator, at, 'undo', target, batchId);
+          { action: DecisionAction | 'clear'; new_label: number | null } | undefined;
+        this.append(
+          e,
+          before?.action ?? 'clear',
+          before?.new_label ?? null,
+          annotator,
+          at,
+          'undo',
+          target,
+          batchId,
+        );
       }
       return { batchId, paths: original.map((e) => e.sample_path) };
     })();
@@ -209,7 +217,17 @@ export class DecisionStore {
            (sample_path, sample_idx, action, new_label, annotator, created_at, kind, target_batch, batch_id)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(e.sample_path, e.sample_idx, action, action === 'relabel' ? newLabel : null, annotator, at, kind, target, batchId);
+      .run(
+        e.sample_path,
+        e.sample_idx,
+        action,
+        action === 'relabel' ? newLabel : null,
+        annotator,
+        at,
+        kind,
+        target,
+        batchId,
+      );
   }
 
   /** The original decide events of a batch, oldest first. */

@@ -63,7 +63,9 @@ export class Project {
   /** Opens an existing project, upgrading its schema if it was written by an older Relabel. */
   static open(path: string, opts: { readonly?: boolean } = {}): Project {
     if (!existsSync(path)) {
-      throw new ProjectError(`project ${path} does not exist (create it with: relabel import … --project ${path})`);
+      throw new ProjectError(
+        `project ${path} does not exist (create it with: relabel import … --project ${path})`,
+      );
     }
     let db: Db;
     try {
@@ -114,7 +116,8 @@ export class Project {
   /** The dataset info, or a clear error for a project nothing was imported into yet. */
   requireDataset(): DatasetInfo {
     const info = this.getDatasetInfo();
-    if (!info) throw new ProjectError(`project ${this.path} has no dataset yet: import one first (relabel import)`);
+    if (!info)
+      throw new ProjectError(`project ${this.path} has no dataset yet: import one first (relabel import)`);
     return info;
   }
 
@@ -159,7 +162,9 @@ export class Project {
       params.search = q.search;
     }
     const clause = where.join(' AND ');
-    const { n } = this.db.prepare(`SELECT count(*) AS n FROM samples WHERE ${clause}`).get(params) as { n: number };
+    const { n } = this.db.prepare(`SELECT count(*) AS n FROM samples WHERE ${clause}`).get(params) as {
+      n: number;
+    };
     const rows = this.db
       .prepare(
         `SELECT idx, path, hash, width, height, given_label FROM samples WHERE ${clause}
@@ -197,7 +202,13 @@ export class Project {
       .raw()
       .iterate(this.datasetGeneration) as IterableIterator<[number, Buffer]>;
     for (const [idx, buf] of rows) pixels.set(buf, idx * per);
-    return { pixels, n: info.numSamples, width: info.inputWidth, height: info.inputHeight, channels: info.channels };
+    return {
+      pixels,
+      n: info.numSamples,
+      width: info.inputWidth,
+      height: info.inputHeight,
+      channels: info.channels,
+    };
   }
 
   readSamplePixels(index: number): Uint8Array | undefined {

@@ -72,7 +72,9 @@ export class RunStore {
   markInterrupted(): number[] {
     const rows = this.db.prepare(`SELECT id FROM runs WHERE status = 'running'`).all() as { id: number }[];
     this.db
-      .prepare(`UPDATE runs SET status = 'cancelled', error = 'interrupted (the process ended during the run)' WHERE status = 'running'`)
+      .prepare(
+        `UPDATE runs SET status = 'cancelled', error = 'interrupted (the process ended during the run)' WHERE status = 'running'`,
+      )
       .run();
     return rows.map((r) => r.id);
   }
@@ -90,13 +92,29 @@ export class RunStore {
         `INSERT OR REPLACE INTO run_folds (run_id, fold, test_indices, probs, curve_json, backend, finished_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(runId, f.fold, int32ToBlob(f.testIndices), float32ToBlob(f.probs), JSON.stringify(f.curve), f.backend, nowIso());
+      .run(
+        runId,
+        f.fold,
+        int32ToBlob(f.testIndices),
+        float32ToBlob(f.probs),
+        JSON.stringify(f.curve),
+        f.backend,
+        nowIso(),
+      );
   }
 
   folds(runId: number): StoredFold[] {
     const rows = this.db
-      .prepare(`SELECT fold, test_indices, probs, curve_json, backend FROM run_folds WHERE run_id = ? ORDER BY fold`)
-      .all(runId) as { fold: number; test_indices: Buffer; probs: Buffer; curve_json: string; backend: string }[];
+      .prepare(
+        `SELECT fold, test_indices, probs, curve_json, backend FROM run_folds WHERE run_id = ? ORDER BY fold`,
+      )
+      .all(runId) as {
+      fold: number;
+      test_indices: Buffer;
+      probs: Buffer;
+      curve_json: string;
+      backend: string;
+    }[];
     return rows.map((r) => ({
       fold: r.fold,
       testIndices: blobToInt32(r.test_indices),
@@ -163,8 +181,7 @@ export class RunStore {
 
   probs(runId: number): { numClasses: number; values: Float32Array } | undefined {
     const row = this.db.prepare(`SELECT num_classes, probs FROM run_probs WHERE run_id = ?`).get(runId) as
-      | { num_classes: number; probs: Buffer }
-      | undefined;
+      { num_classes: number; probs: Buffer } | undefined;
     return row ? { numClasses: row.num_classes, values: blobToFloat32(row.probs) } : undefined;
   }
 }

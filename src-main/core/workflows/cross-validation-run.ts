@@ -27,10 +27,13 @@ export async function runCrossValidation(
   let config: TrainConfig;
   if (cb.resumeRunId !== undefined) {
     const run = project.runs.get(cb.resumeRunId);
-    if (!run || run.kind !== 'cv') throw new ProjectError(`run #${cb.resumeRunId} is not a cross-validation run`);
+    if (!run || run.kind !== 'cv')
+      throw new ProjectError(`run #${cb.resumeRunId} is not a cross-validation run`);
     if (run.status === 'done') throw new ProjectError(`run #${run.id} is already finished`);
     if (run.datasetGeneration !== project.datasetGeneration) {
-      throw new ProjectError(`run #${run.id} was made on a dataset that has since been re-imported; start a new run`);
+      throw new ProjectError(
+        `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
+      );
     }
     config = { ...defaultTrainConfig(), ...(run.config as Partial<TrainConfig>), ...overrides };
     runId = run.id;

@@ -58,7 +58,11 @@ export async function runRetrain(
   cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void } = {},
 ): Promise<{ beforeRunId: number; afterRunId: number }> {
   project.requireDataset();
-  const config: HoldoutConfig = { ...defaultTrainConfig(), testFraction: DEFAULT_TEST_FRACTION, ...overrides };
+  const config: HoldoutConfig = {
+    ...defaultTrainConfig(),
+    testFraction: DEFAULT_TEST_FRACTION,
+    ...overrides,
+  };
   const data = loadTrainingData(project);
   const split = holdoutSplit(project, config.testFraction, config.seed);
 
@@ -80,7 +84,17 @@ export async function runRetrain(
 
   cb.onPhase?.('after');
   const { labels, excluded } = cleanedLabels(project);
-  const afterRunId = await trainHoldout(project, data, 'retrain', config, labels, excluded, split, cb, before.id);
+  const afterRunId = await trainHoldout(
+    project,
+    data,
+    'retrain',
+    config,
+    labels,
+    excluded,
+    split,
+    cb,
+    before.id,
+  );
   return { beforeRunId: before.id, afterRunId };
 }
 
@@ -165,13 +179,23 @@ function rescore(project: Project, run: RunRecord, test: Int32Array): Metrics | 
  */
 export function compareBeforeAfter(project: Project): Comparison {
   const after = project.runs.latest(['retrain']);
-  const before = after?.baselineRunId ? project.runs.get(after.baselineRunId) : project.runs.latest(['holdout']);
+  const before = after?.baselineRunId
+    ? project.runs.get(after.baselineRunId)
+    : project.runs.latest(['holdout']);
   if (!before && !after) {
-    return { before: null, after: null, notes: ['no hold-out evaluation yet: press Retrain (or run `relabel retrain`)'] };
+    return {
+      before: null,
+      after: null,
+      notes: ['no hold-out evaluation yet: press Retrain (or run `relabel retrain`)'],
+    };
   }
   const ref = (after ?? before)!;
   const cfg = ref.config as Partial<HoldoutConfig>;
-  const split = holdoutSplit(project, cfg.testFraction ?? DEFAULT_TEST_FRACTION, cfg.seed ?? defaultTrainConfig().seed);
+  const split = holdoutSplit(
+    project,
+    cfg.testFraction ?? DEFAULT_TEST_FRACTION,
+    cfg.seed ?? defaultTrainConfig().seed,
+  );
   const evalSet = evaluationSet(project, split.test);
   const withMetrics = (r: RunRecord | undefined): RunSummary | null =>
     r ? { ...strip(r), metrics: rescore(project, r, split.test) ?? r.metrics } : null;

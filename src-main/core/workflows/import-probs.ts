@@ -11,7 +11,9 @@ export function importProbabilities(project: Project, csvPath: string): number {
   const { labels, probs, n, K } = readPredProbsCsv(csvPath);
   const given = project.getGivenLabels();
   if (n !== given.length) {
-    throw new ProjectError(`${csvPath}: ${n} rows of probabilities, but the project has ${given.length} images`);
+    throw new ProjectError(
+      `${csvPath}: ${n} rows of probabilities, but the project has ${given.length} images`,
+    );
   }
   const numClasses = project.getClasses().reduce((m, c) => Math.max(m, c.id + 1), 0);
   if (K !== numClasses) {

@@ -14,7 +14,9 @@ export function probabilityRun(project: Project, runId?: number) {
     );
   }
   if (run.kind !== 'cv' && run.kind !== 'imported') {
-    throw new ProjectError(`run #${run.id} is a ${run.kind} run; issues need out-of-fold probabilities (a cv or imported run)`);
+    throw new ProjectError(
+      `run #${run.id} is a ${run.kind} run; issues need out-of-fold probabilities (a cv or imported run)`,
+    );
   }
   if (run.status !== 'done') throw new ProjectError(`run #${run.id} is ${run.status}, not finished`);
   if (run.datasetGeneration !== project.datasetGeneration) {

@@ -17,7 +17,12 @@ export function projectReport(project: Project): ProjectReport {
   return {
     crossValidation: cv ? { runId: cv.id, backend: cv.backend, metrics: cv.metrics } : null,
     issues: set
-      ? { count: set.count, reviewed: project.issues.reviewedCount(set.id), filterBy: set.filterBy, rankedBy: set.rankedBy }
+      ? {
+          count: set.count,
+          reviewed: project.issues.reviewedCount(set.id),
+          filterBy: set.filterBy,
+          rankedBy: set.rankedBy,
+        }
       : null,
     decisions: project.decisions.counts(),
     comparison: compareBeforeAfter(project),
@@ -35,21 +40,32 @@ export function formatReport(r: ProjectReport, classNames: string[]): string {
       `Cross-validation run #${r.crossValidation.runId} (${r.crossValidation.backend ?? '?'}), out-of-fold vs given labels: accuracy ${pct(m.accuracy)}, HTER ${pct(m.hter)}`,
     );
   }
-  if (r.issues) out.push(`Label issues: ${r.issues.count} (${r.issues.filterBy}, ${r.issues.rankedBy}), ${r.issues.reviewed} reviewed`);
-  out.push(`Decisions: ${r.decisions.keep} keep, ${r.decisions.relabel} relabel, ${r.decisions.exclude} exclude`);
+  if (r.issues)
+    out.push(
+      `Label issues: ${r.issues.count} (${r.issues.filterBy}, ${r.issues.rankedBy}), ${r.issues.reviewed} reviewed`,
+    );
+  out.push(
+    `Decisions: ${r.decisions.keep} keep, ${r.decisions.relabel} relabel, ${r.decisions.exclude} exclude`,
+  );
   const { before, after, notes } = r.comparison;
   if (before?.metrics || after?.metrics) {
     out.push('', 'Hold-out evaluation        before      after');
     const row = (name: string, f: (m: Metrics) => number) =>
       `  ${name.padEnd(22)} ${(before?.metrics ? pct(f(before.metrics)) : '-').padStart(9)} ${(after?.metrics ? pct(f(after.metrics)) : '-').padStart(10)}`;
-    out.push(row('accuracy', (m) => m.accuracy), row('HTER', (m) => m.hter), row('balanced accuracy', (m) => m.balancedAccuracy));
+    out.push(
+      row('accuracy', (m) => m.accuracy),
+      row('HTER', (m) => m.hter),
+      row('balanced accuracy', (m) => m.balancedAccuracy),
+    );
     const ref = (after?.metrics ?? before?.metrics)!;
     for (const pc of ref.perClass) {
       const b = before?.metrics?.perClass.find((x) => x.classId === pc.classId);
       const a = after?.metrics?.perClass.find((x) => x.classId === pc.classId);
       const name = classNames[pc.classId] ?? String(pc.classId);
       out.push(
-        `  F1 ${name}`.padEnd(25) + `${b ? b.f1.toFixed(4) : '-'}`.padStart(9) + `${a ? a.f1.toFixed(4) : '-'}`.padStart(11),
+        `  F1 ${name}`.padEnd(25) +
+          `${b ? b.f1.toFixed(4) : '-'}`.padStart(9) +
+          `${a ? a.f1.toFixed(4) : '-'}`.padStart(11),
       );
     }
     for (const [label, m] of [

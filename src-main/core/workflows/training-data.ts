@@ -31,7 +31,11 @@ export function usableIndices(project: Project): Int32Array {
  * Labels after the human decisions: relabel → new label, keep/undecided → given label.
  * Excluded samples are listed separately so callers can leave them out.
  */
-export function cleanedLabels(project: Project): { labels: Int32Array; excluded: Set<number>; decided: Set<number> } {
+export function cleanedLabels(project: Project): {
+  labels: Int32Array;
+  excluded: Set<number>;
+  decided: Set<number>;
+} {
   const labels = project.getGivenLabels();
   const excluded = new Set<number>();
   const decided = new Set<number>();
