@@ -16,7 +16,8 @@ import {
 } from '../../src-shared/api';
 import type { Decision, DecisionAction, LabelIssue } from '../../src-shared/domain';
 import { importDataset } from './dataset/import';
-import { readSampleImage } from './dataset/media';
+import { MediaNotFoundError, readSampleImage } from './dataset/media';
+import { UnsafePathError } from './dataset/safe-path';
 import { exportLabels } from './export/export';
 import { JobRunner, type JobHandle } from './jobs';
 import { ProjectError } from './store/errors';
@@ -358,6 +359,8 @@ export function createService(opts: ServiceOptions): RelabelService {
 /** Errors the user can act on keep their message; anything else stays an internal error. */
 function toServiceError(e: unknown, userCode: ServiceErrorCode = 'conflict'): unknown {
   if (e instanceof ServiceError) return e;
+  if (e instanceof MediaNotFoundError) return new ServiceError('not_found', e.message);
+  if (e instanceof UnsafePathError) return new ServiceError('not_found', `image refused: ${e.message}`);
   if (e instanceof ProjectError) return new ServiceError(userCode, e.message);
   if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT')
     return new ServiceError('not_found', e.message);

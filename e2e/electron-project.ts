@@ -1,0 +1,81 @@
+/**
+ * Builds a small real project with ranked label issues for the Electron e2e spec, through the service
+ * API only: ImageFolder import → 2-fold baseline cross-validation → computeIssues.
+ * Run: npx tsx e2e/electron-project.ts <dir>   (prints the project path)
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { ApiEvent, JobEvent } from '../src-shared/api';
+import { createService, type RelabelService } from '../src-main/core/service';
+
+async function writeImages(dir: string): Promise<string> {
+  const source = join(dir, 'images');
+  for (const cls of ['bright', 'dark']) mkdirSync(join(source, cls), { recursive: true });
+  for (let i = 0; i < 12; i++) {
+    // Two bright images filed under "dark": the issues to review.
+    const level = i < 2 ? 235 : 15 + i;
+    await sharp(Buffer.alloc(16 * 16, level), { raw: { width: 16, height: 16, channels: 1 } })
+      .png()
+      .toFile(join(source, 'dark', `d${i}.png`));
+    await sharp(Buffer.alloc(16 * 16, 220 + i), { raw: { width: 16, height: 16, channels: 1 } })
+      .png()
+      .toFile(join(source, 'bright', `b${i}.png`));
+  }
+  return source;
+}
+
+async function runJob(service: RelabelService, start: () => Promise<{ jobId: string }>): Promise<JobEvent> {
+  const finished: JobEvent[] = [];
+  const stop = service.subscribe((e: ApiEvent) => {
+    if (e.type === 'job' && e.job.status !== 'running') finished.push(e.job);
+  });
+  try {
+    const { jobId } = await start();
+    for (;;) {
+      const job = finished.find((j) => j.jobId === jobId);
+      if (job) {
+        if (job.status !== 'done')
+          throw new Error(`job ${job.kind} ${job.status}: ${job.error ?? job.message}`);
+        return job;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    stop();
+  }
+}
+
+export async function makeReviewProject(dir: string): Promise<string> {
+  const projectPath = join(dir, 'review.relabel');
+  const service = createService({
+    projectPath,
+    annotator: 'e2e',
+    transport: 'electron',
+    createIfMissing: true,
+  });
+  try {
+    const source = await writeImages(dir);
+    await runJob(service, () => service.importDataset({ source }));
+    await runJob(service, () =>
+      service.startTraining({
+        config: { model: 'baseline', folds: 2, epochs: 3, backend: 'cpu', workers: 1, seed: 1 },
+      }),
+    );
+    const set = await service.computeIssues({ filterBy: 'low_self_confidence' });
+    if (set.count === 0) throw new Error('the e2e project has no label issues to review');
+    return projectPath;
+  } finally {
+    await service.close();
+  }
+}
+
+if (process.argv[1]?.endsWith('electron-project.ts')) {
+  makeReviewProject(process.argv[2] ?? '.').then(
+    (path) => process.stdout.write(`${path}\n`),
+    (e) => {
+      process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
