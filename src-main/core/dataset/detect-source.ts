@@ -1,0 +1,96 @@
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, extname, join, resolve } from 'node:path';
+import { isImageName, readDirOrThrow } from './image-files';
+import { listCsvSource } from './source-csv';
+import { findIdxFiles, listIdxSource } from './source-idx';
+import { listImageFolderSource } from './source-imagefolder';
+import { listSeedSource } from './source-seed';
+import type { DatasetListing, SourceSpec } from './source-types';
+
+export const LABEL_FILE = 'label_train.txt';
+export const IMAGES_SUBFOLDER = 'train_img';
+
+const isDir = (p: string): boolean => existsSync(p) && statSync(p).isDirectory();
+const isFile = (p: string): boolean => existsSync(p) && statSync(p).isFile();
+
+/**
+ * Picks the dataset format from a user argument:
+ * - a `.csv` file → CSV;
+ * - an IDX file, an IDX prefix (`…/train`) or a folder with IDX files → IDX;
+ * - a folder with `--labels`, or holding `label_train.txt` → seed (images in `train_img/` when that
+ *   exists, else in the folder itself; a `train_img` folder also finds `../label_train.txt`);
+ * - a folder of class sub-folders → ImageFolder.
+ */
+export function detectSource(arg: string, opts: { labels?: string } = {}): SourceSpec {
+  const p = resolve(arg);
+  if (isFile(p) && extname(p).toLowerCase() === '.csv') return { kind: 'csv', csv: p };
+  if (opts.labels !== undefined && isDir(p))
+    return { kind: 'seed', images: seedImagesDir(p), labels: resolve(opts.labels) };
+  if (isDir(p)) {
+    const own = join(p, LABEL_FILE);
+    if (isFile(own)) return { kind: 'seed', images: seedImagesDir(p), labels: own };
+    const parent = join(dirname(p), LABEL_FILE);
+    if (isFile(parent) && hasImageFiles(p)) return { kind: 'seed', images: p, labels: parent };
+  }
+  if (opts.labels !== undefined && isFile(p) && hasIdxImageMagic(p)) {
+    return { kind: 'idx', images: p, labels: resolve(opts.labels) };
+  }
+  const idx = findIdxFiles(p);
+  if (idx)
+    return { kind: 'idx', images: idx.images, labels: opts.labels ? resolve(opts.labels) : idx.labels };
+  if (isDir(p)) {
+    const entries = readDirOrThrow(p);
+    const hasImages = hasImageFiles(p);
+    const hasFolders = entries.some(
+      (d) => !d.name.startsWith('.') && (d.isDirectory() || d.isSymbolicLink()),
+    );
+    if (hasFolders && !hasImages) return { kind: 'imagefolder', root: p };
+    if (hasImages) {
+      throw new Error(
+        `${p} holds images but no ${LABEL_FILE}: pass --labels <file>, or sort the images into one folder per class`,
+      );
+    }
+    throw new Error(`${p} holds neither images, class folders, ${LABEL_FILE} nor IDX files`);
+  }
+  if (!existsSync(p)) throw new Error(`${p} does not exist`);
+  throw new Error(`${p} is not a dataset: expected an image folder, a .csv file or an IDX file/prefix`);
+}
+
+function hasImageFiles(dir: string): boolean {
+  return readDirOrThrow(dir).some((d) => !d.name.startsWith('.') && isImageName(d.name) && !d.isDirectory());
+}
+
+function hasIdxImageMagic(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    readSync(fd, head, 0, 4, 0);
+    return head.equals(Buffer.from([0, 0, 8, 3]));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Images of a seed dataset: `<dir>/train_img` when it exists, else `<dir>` itself. */
+function seedImagesDir(dir: string): string {
+  const sub = join(dir, IMAGES_SUBFOLDER);
+  return isDir(sub) ? sub : dir;
+}
+
+/** Lists the entries of a resolved source (no image is decoded). */
+export function listSource(spec: SourceSpec): DatasetListing {
+  switch (spec.kind) {
+    case 'seed':
+      return listSeedSource(spec.images, spec.labels);
+    case 'imagefolder':
+      return listImageFolderSource(spec.root);
+    case 'csv':
+      return listCsvSource(spec.csv);
+    case 'idx': {
+      if (spec.labels) return listIdxSource(spec.images, spec.labels);
+      const pair = findIdxFiles(spec.images);
+      if (!pair) throw new Error(`${spec.images} is not an IDX images file or prefix`);
+      return listIdxSource(pair.images, pair.labels);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { Project } from '../store/project';
+import { MAX_INPUT_PIXELS } from './decode';
+import { BROWSER_IMAGE_MIMES, sniffImageMime } from './image-mime';
+import { encodePngSync } from './png-encode';
+import { resolveInsideRoot } from './safe-path';
+
+export type MediaKind = 'image' | 'thumb';
+
+/** Nothing to serve: no such sample, no dataset, or the file is gone. Transports answer 404. */
+export class MediaNotFoundError extends Error {
+  override name = 'MediaNotFoundError';
+}
+
+/**
+ * Bytes of one sample for the UI. 'thumb': the stored thumbnail. 'image': the original file, read
+ * only from inside the dataset folder (no `..`, no absolute path, no symlink leading out; see
+ * resolveInsideRoot → UnsafePathError); formats a browser cannot show (TIFF) are converted to PNG;
+ * IDX samples are PNGs of the stored pixels.
+ */
+export async function readSampleImage(
+  project: Project,
+  index: number,
+  kind: MediaKind,
+): Promise<{ data: Buffer; mime: string }> {
+  if (!Number.isInteger(index) || index < 0) throw new MediaNotFoundError(`no sample ${index}`);
+  if (kind === 'thumb') {
+    const thumb = project.getThumbnail(index);
+    if (!thumb) throw new MediaNotFoundError(`no thumbnail for sample ${index}`);
+    return thumb;
+  }
+  const info = project.getDatasetInfo();
+  const sample = project.getSample(index);
+  if (!info || !sample) throw new MediaNotFoundError(`no sample ${index}`);
+  if (info.format === 'idx') {
+    const pixels = project.readSamplePixels(index);
+    if (!pixels) throw new MediaNotFoundError(`no pixels for sample ${index}`);
+    return {
+      data: encodePngSync(pixels, info.inputWidth, info.inputHeight, info.channels),
+      mime: 'image/png',
+    };
+  }
+  let data: Buffer;
+  try {
+    data = await readFile(await resolveInsideRoot(info.root, sample.path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
+      throw new MediaNotFoundError(`${sample.path} is no longer in ${info.root}`);
+    }
+    throw e;
+  }
+  const mime = sniffImageMime(data);
+  if (mime && BROWSER_IMAGE_MIMES.has(mime)) return { data, mime };
+  try {
+    const png = await sharp(data, { limitInputPixels: MAX_INPUT_PIXELS }).autoOrient().png().toBuffer();
+    return { data: png, mime: 'image/png' };
+  } catch (e) {
+    throw new MediaNotFoundError(`${sample.path} is not a displayable image: ${(e as Error).message}`);
+  }
+}
