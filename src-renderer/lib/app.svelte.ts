@@ -1,0 +1,87 @@
+import type { ApiEvent, JobEvent, ProjectInfo } from '../../src-shared/api';
+import { addJobPoint, type JobCurves } from './jobs';
+import { toast, toastError } from './toasts.svelte';
+import { api, transport } from './transport';
+
+/**
+ * App-wide state: the project as the shell sees it and every job's latest event (with the curves collected
+ * from its points), kept current by the event stream so pages can come and go without losing progress.
+ */
+class AppState {
+  info = $state<ProjectInfo | null>(null);
+  loadError = $state<string | null>(null);
+  jobs = $state<Record<string, JobEvent>>({});
+  curves = $state<Record<string, JobCurves>>({});
+  /** Bumped on every `decisions` event, so pages can react without subscribing themselves. */
+  decisionsVersion = $state(0);
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly runningJobs = $derived(Object.values(this.jobs).filter((j) => j.status === 'running'));
+
+  start(): () => void {
+    const stop = transport.subscribe((e) => this.onEvent(e));
+    void this.refresh();
+    return stop;
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      const info = await api.projectInfo({});
+      this.info = info;
+      this.loadError = null;
+      for (const job of info.activeJobs) this.jobs[job.jobId] ??= job;
+    } catch (e) {
+      this.loadError = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** Coalesces refreshes when events arrive in bursts. */
+  refreshSoon(delayMs = 250): void {
+    if (this.refreshTimer) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      void this.refresh();
+    }, delayMs);
+  }
+
+  /** The latest job of a kind (running first), e.g. for the train page. */
+  latestJob(kinds: JobEvent['kind'][]): JobEvent | null {
+    const all = Object.values(this.jobs).filter((j) => kinds.includes(j.kind));
+    return all.find((j) => j.status === 'running') ?? all.at(-1) ?? null;
+  }
+
+  async cancel(jobId: string): Promise<void> {
+    try {
+      const { cancelled } = await api.cancelJob({ jobId });
+      if (!cancelled) toast('The job had already finished.');
+    } catch (e) {
+      toastError(e);
+    }
+  }
+
+  private onEvent(e: ApiEvent): void {
+    if (e.type === 'job') {
+      const job = e.job;
+      const previous = this.jobs[job.jobId];
+      this.jobs[job.jobId] = job;
+      if (!this.curves[job.jobId]) this.curves[job.jobId] = {};
+      addJobPoint(this.curves[job.jobId], job);
+      if (job.status !== 'running' && previous?.status !== job.status) this.onJobFinished(job);
+      else if (!previous) this.refreshSoon();
+    } else if (e.type === 'decisions') {
+      this.decisionsVersion++;
+      this.refreshSoon(400);
+    } else {
+      this.refreshSoon(0);
+    }
+  }
+
+  private onJobFinished(job: JobEvent): void {
+    void this.refresh();
+    if (job.status === 'done') toast(job.message || 'Done', 'success');
+    else if (job.status === 'failed') toast(`${job.kind} failed: ${job.error ?? job.message}`, 'error');
+    else toast(`${job.kind} cancelled`);
+  }
+}
+
+export const app = new AppState();

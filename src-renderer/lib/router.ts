@@ -1,0 +1,31 @@
+/** The pages of the app, addressed by hash routes (`#/review`, `#/review?help`). */
+export const routes = ['projects', 'dataset', 'train', 'review', 'results'] as const;
+export type RouteName = (typeof routes)[number];
+
+export interface Route {
+  name: RouteName | null;
+  params: URLSearchParams;
+}
+
+export function parseHash(hash: string): Route {
+  const path = hash.replace(/^#\/?/, '');
+  const q = path.indexOf('?');
+  const name = (q < 0 ? path : path.slice(0, q)).replace(/\/+$/, '');
+  const params = new URLSearchParams(q < 0 ? '' : path.slice(q + 1));
+  return { name: (routes as readonly string[]).includes(name) ? (name as RouteName) : null, params };
+}
+
+export function hrefOf(name: RouteName): string {
+  return `#/${name}`;
+}
+
+/** Where a project should open: the review when there is something to review, else the next step. */
+export function defaultRoute(info: {
+  dataset: unknown;
+  latestCvRunId: number | null;
+  issueSet: unknown;
+}): RouteName {
+  if (info.issueSet) return 'review';
+  if (!info.dataset) return 'projects';
+  return 'train';
+}
