@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { onTestFinished } from 'vitest';
 
-/** A fresh temp folder per call, removed after the test. */
+/** A fresh temp folder per call, removed when the calling test finishes. */
 export function tempDir(prefix = 'relabel-test-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }

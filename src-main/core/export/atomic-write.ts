@@ -1,10 +1,12 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { explainWriteError } from '../store/errors';
 
 /**
  * Writes a file so that readers see either the old content or the whole new content, never a prefix:
  * write a temp file in the same folder, fsync it, rename it over the target, fsync the folder.
+ * A full disk or a read-only folder fails with a ProjectError naming the file; the old file is then untouched.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(path);
@@ -22,9 +24,38 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   } catch (e) {
     if (fd >= 0) closeSync(fd);
     rmSync(tmp, { force: true });
-    throw e;
+    throw explainWriteError(e, path, 'Export to a writable folder.');
   }
   syncDirectory(dir);
+}
+
+const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Deletes the temporary files that writes of `names` into `dir` left behind when their process was killed
+ * (the target files themselves are always whole). Temporaries of a live process are left alone.
+ */
+export function removeStaleTemporaries(dir: string, names: readonly string[]): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = TEMP_NAME.exec(entry);
+    if (m && names.includes(m[1]) && !isAlive(Number(m[2]))) rmSync(join(dir, entry), { force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function syncDirectory(dir: string): void {

@@ -2,8 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExportResult } from '../../../src-shared/api';
 import type { Decision } from '../../../src-shared/domain';
+import { explainWriteError } from '../store/errors';
 import type { Project } from '../store/project';
-import { writeFileAtomic } from './atomic-write';
+import { removeStaleTemporaries, writeFileAtomic } from './atomic-write';
 import { csvLine } from './csv';
 
 export const EXPORT_FILES = ['label_train.txt', 'excluded.txt', 'decisions.csv', 'decisions.json'] as const;
@@ -29,7 +30,11 @@ export interface AuditRow {
 export function exportLabels(project: Project, outDir: string): ExportResult {
   project.requireDataset();
   const dir = resolve(outDir);
-  mkdirSync(dir, { recursive: true });
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw explainWriteError(e, dir, 'Export to a writable folder.');
+  }
   const samples = project.getSamples();
   const byIndex = new Map(project.decisions.current().map((d) => [d.sampleIndex, d]));
 
@@ -60,6 +65,7 @@ export function exportLabels(project: Project, outDir: string): ExportResult {
     });
   }
 
+  removeStaleTemporaries(dir, EXPORT_FILES);
   writeFileAtomic(join(dir, 'label_train.txt'), labels.join('\n') + '\n');
   writeFileAtomic(join(dir, 'excluded.txt'), excluded.map((p) => p + '\n').join(''));
   writeFileAtomic(

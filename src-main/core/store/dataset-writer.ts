@@ -1,6 +1,6 @@
 import type { ClassInfo, DatasetInfo, Sample } from '../../../src-shared/domain';
 import type { Db } from './db';
-import { ProjectError } from './errors';
+import { ProjectError, writingTo } from './errors';
 import { nowIso } from './time';
 
 export interface DatasetWriter {
@@ -42,7 +42,15 @@ export function createDatasetWriter(
 
   const flush = (): void => {
     if (pending.length === 0) return;
-    flushRows(pending);
+    // Rows of an uncommitted generation are invisible until commit(), whose FULL-sync transaction makes the
+    // whole WAL durable; so the batches themselves need no fsync. Restored at once: decisions written on
+    // this connection between batches keep synchronous=FULL.
+    db.pragma('synchronous = NORMAL');
+    try {
+      writingTo(db, () => flushRows(pending));
+    } finally {
+      db.pragma('synchronous = FULL');
+    }
     pending = [];
   };
   const ensureOpen = (): void => {
@@ -79,38 +87,43 @@ export function createDatasetWriter(
     commit() {
       ensureOpen();
       flush();
-      const stats = db.transaction(() => {
-        const { n, maxIdx } = db
-          .prepare(`SELECT count(*) AS n, coalesce(max(idx), -1) AS maxIdx FROM samples WHERE gen = ?`)
-          .get(gen) as { n: number; maxIdx: number };
-        if (n === 0) throw new ProjectError('the dataset is empty: no images were imported');
-        if (n !== maxIdx + 1) {
-          throw new Error(`dataset import incomplete: ${n} samples but indices up to ${maxIdx}`);
-        }
-        db.prepare(`DELETE FROM samples WHERE gen <> ?`).run(gen);
-        db.prepare(`DELETE FROM classes`).run();
-        const addClass = db.prepare(`INSERT INTO classes (id, name) VALUES (?, ?)`);
-        for (const c of classes) addClass.run(c.id, c.name);
-        const full: DatasetInfo = { ...info, numSamples: n, importedAt: nowIso() };
-        setMeta(db, 'dataset', JSON.stringify(full));
-        setMeta(db, 'active_gen', String(gen));
-        const decided = db
-          .prepare(
-            `SELECT count(*) AS total,
+      // Reads, then writes: take the write lock first, or another process committing meanwhile makes it SQLITE_BUSY.
+      const stats = writingTo(db, () =>
+        db
+          .transaction(() => {
+            const { n, maxIdx } = db
+              .prepare(`SELECT count(*) AS n, coalesce(max(idx), -1) AS maxIdx FROM samples WHERE gen = ?`)
+              .get(gen) as { n: number; maxIdx: number };
+            if (n === 0) throw new ProjectError('the dataset is empty: no images were imported');
+            if (n !== maxIdx + 1) {
+              throw new Error(`dataset import incomplete: ${n} samples but indices up to ${maxIdx}`);
+            }
+            db.prepare(`DELETE FROM samples WHERE gen <> ?`).run(gen);
+            db.prepare(`DELETE FROM classes`).run();
+            const addClass = db.prepare(`INSERT INTO classes (id, name) VALUES (?, ?)`);
+            for (const c of classes) addClass.run(c.id, c.name);
+            const full: DatasetInfo = { ...info, numSamples: n, importedAt: nowIso() };
+            setMeta(db, 'dataset', JSON.stringify(full));
+            setMeta(db, 'active_gen', String(gen));
+            const decided = db
+              .prepare(
+                `SELECT count(*) AS total,
                     sum(CASE WHEN s.path IS NULL THEN 1 ELSE 0 END) AS orphaned
                FROM current_decisions d LEFT JOIN samples s ON s.gen = ? AND s.path = d.sample_path`,
-          )
-          .get(gen) as { total: number; orphaned: number | null };
-        const orphaned = decided.orphaned ?? 0;
-        return { samples: n, decisionsKept: decided.total - orphaned, decisionsOrphaned: orphaned };
-      })();
+              )
+              .get(gen) as { total: number; orphaned: number | null };
+            const orphaned = decided.orphaned ?? 0;
+            return { samples: n, decisionsKept: decided.total - orphaned, decisionsOrphaned: orphaned };
+          })
+          .immediate(),
+      );
       state = 'committed';
       return stats;
     },
     abort() {
       if (state !== 'open') return;
       pending = [];
-      db.prepare(`DELETE FROM samples WHERE gen = ?`).run(gen);
+      writingTo(db, () => db.prepare(`DELETE FROM samples WHERE gen = ?`).run(gen));
       state = 'aborted';
     },
   };

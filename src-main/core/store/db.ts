@@ -12,9 +12,27 @@ export function openDatabase(path: string, opts: { readonly?: boolean; mustExist
   const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.mustExist ?? false });
   db.pragma('busy_timeout = 30000');
   if (!opts.readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    } catch (e) {
+      // A file SQLite may not write (read-only file, folder or disk) is opened read-only: reads work and
+      // every write fails with SQLITE_READONLY, which the store explains.
+      if (!String((e as { code?: unknown }).code).startsWith('SQLITE_READONLY')) {
+        db.close();
+        throw e;
+      }
+    }
   }
   db.pragma('foreign_keys = ON');
   return db;
+}
+
+/**
+ * Runs several reads on one snapshot of the database. Without it each statement sees the latest commit, so a
+ * read of the live dataset generation followed by a read of its rows can straddle an import committed by
+ * another process in between and find no rows at all.
+ */
+export function readSnapshot<T>(db: Db, fn: () => T): T {
+  return db.inTransaction ? fn() : db.transaction(fn)();
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Decision, DecisionAction, DecisionEvent } from '../../../src-shared/domain';
-import type { Db } from './db';
-import { ProjectError } from './errors';
+import { readSnapshot, type Db } from './db';
+import { ProjectError, writingTo } from './errors';
 import { nowIso } from './time';
 
 /** The sample a decision is about. Path is its durable identity; index is where it is now. */
@@ -86,61 +86,72 @@ export class DecisionStore {
       `INSERT INTO decision_events (sample_path, sample_idx, action, new_label, annotator, created_at, kind, batch_id)
        VALUES (?, ?, ?, ?, ?, ?, 'decide', ?)`,
     );
-    const decisions = this.db.transaction(() =>
-      items.map(({ target: t, action, newLabel }): Decision => {
-        if (action === 'relabel' && newLabel === null) throw new ProjectError('relabel needs a new label');
-        const effective: DecisionAction = action === 'relabel' && newLabel === t.givenLabel ? 'keep' : action;
-        const label = effective === 'relabel' ? newLabel : null;
-        insert.run(t.path, t.index, effective, label, annotator, at, batchId);
-        return {
-          sampleIndex: t.index,
-          path: t.path,
-          action: effective,
-          finalLabel: effective === 'exclude' ? null : effective === 'relabel' ? label : t.givenLabel,
-          annotator,
-          decidedAt: at,
-        };
-      }),
-    )();
+    const decisions = writingTo(this.db, () =>
+      this.db.transaction(() =>
+        items.map(({ target: t, action, newLabel }): Decision => {
+          if (action === 'relabel' && newLabel === null) throw new ProjectError('relabel needs a new label');
+          const effective: DecisionAction =
+            action === 'relabel' && newLabel === t.givenLabel ? 'keep' : action;
+          const label = effective === 'relabel' ? newLabel : null;
+          insert.run(t.path, t.index, effective, label, annotator, at, batchId);
+          return {
+            sampleIndex: t.index,
+            path: t.path,
+            action: effective,
+            finalLabel: effective === 'exclude' ? null : effective === 'relabel' ? label : t.givenLabel,
+            annotator,
+            decidedAt: at,
+          };
+        }),
+      )(),
+    );
     return { batchId, decisions };
   }
 
   /** Current decisions of samples in the live dataset (orphans of a re-import are left out). */
   current(): Decision[] {
-    const rows = this.db
-      .prepare(`${CURRENT_SELECT} WHERE s.idx IS NOT NULL ORDER BY s.idx`)
-      .all({ gen: this.generation() }) as CurrentRow[];
-    return rows.map((r) => toDecision(r));
+    return readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(`${CURRENT_SELECT} WHERE s.idx IS NOT NULL ORDER BY s.idx`)
+        .all({ gen: this.generation() }) as CurrentRow[];
+      return rows.map((r) => toDecision(r));
+    });
   }
 
   /** Current decision of each path (null when undecided), in the order given. */
   currentFor(paths: string[]): (Decision | null)[] {
-    const stmt = this.db.prepare(`${CURRENT_SELECT} WHERE d.sample_path = @path`);
-    const gen = this.generation();
-    return paths.map((path) => {
-      const row = stmt.get({ gen, path }) as CurrentRow | undefined;
-      return row ? toDecision(row) : null;
+    return readSnapshot(this.db, () => {
+      const stmt = this.db.prepare(`${CURRENT_SELECT} WHERE d.sample_path = @path`);
+      const gen = this.generation();
+      return paths.map((path) => {
+        const row = stmt.get({ gen, path }) as CurrentRow | undefined;
+        return row ? toDecision(row) : null;
+      });
     });
   }
 
   /** Decisions whose sample is no longer in the dataset (after a re-import); kept, never deleted. */
   orphaned(): Decision[] {
-    const rows = this.db
-      .prepare(`${CURRENT_SELECT} WHERE s.idx IS NULL ORDER BY d.sample_path`)
-      .all({ gen: this.generation() }) as CurrentRow[];
-    return rows.map((r) => toDecision(r));
+    return readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(`${CURRENT_SELECT} WHERE s.idx IS NULL ORDER BY d.sample_path`)
+        .all({ gen: this.generation() }) as CurrentRow[];
+      return rows.map((r) => toDecision(r));
+    });
   }
 
   counts(): { keep: number; relabel: number; exclude: number } {
-    const out = { keep: 0, relabel: 0, exclude: 0 };
-    const rows = this.db
-      .prepare(
-        `SELECT d.action, count(*) AS n FROM current_decisions d
-           JOIN samples s ON s.gen = ? AND s.path = d.sample_path GROUP BY d.action`,
-      )
-      .all(this.generation()) as { action: DecisionAction; n: number }[];
-    for (const r of rows) out[r.action] = r.n;
-    return out;
+    return readSnapshot(this.db, () => {
+      const out = { keep: 0, relabel: 0, exclude: 0 };
+      const rows = this.db
+        .prepare(
+          `SELECT d.action, count(*) AS n FROM current_decisions d
+             JOIN samples s ON s.gen = ? AND s.path = d.sample_path GROUP BY d.action`,
+        )
+        .all(this.generation()) as { action: DecisionAction; n: number }[];
+      for (const r of rows) out[r.action] = r.n;
+      return out;
+    });
   }
 
   /** Every event of one sample, oldest first. */
@@ -158,47 +169,58 @@ export class DecisionStore {
 
   /** Undoes this annotator's latest batch that is not undone yet; returns the affected paths. */
   undo(annotator: string): { batchId: string | null; paths: string[] } {
-    return this.db.transaction(() => {
-      const { done } = this.undoStacks(annotator);
-      const target = done.at(-1);
-      if (!target) return { batchId: null, paths: [] };
-      const original = this.batchEvents(target);
-      const firstId = original[0].id;
-      const prior = this.db.prepare(
-        `SELECT action, new_label FROM decision_events WHERE sample_path = ? AND id < ? ORDER BY id DESC LIMIT 1`,
-      );
-      const batchId = randomUUID();
-      const at = nowIso();
-      for (const e of original) {
-        const before = prior.get(e.sample_path, firstId) as
-          { action: DecisionAction | 'clear'; new_label: number | null } | undefined;
-        this.append(
-          e,
-          before?.action ?? 'clear',
-          before?.new_label ?? null,
-          annotator,
-          at,
-          'undo',
-          target,
-          batchId,
-        );
-      }
-      return { batchId, paths: original.map((e) => e.sample_path) };
-    })();
+    // Reads, then writes: an immediate transaction takes the write lock first; a deferred one would fail with
+    // SQLITE_BUSY when another process (training, a second reviewer) commits in between.
+    return writingTo(this.db, () =>
+      this.db
+        .transaction(() => {
+          const { done } = this.undoStacks(annotator);
+          const target = done.at(-1);
+          if (!target) return { batchId: null, paths: [] };
+          const original = this.batchEvents(target);
+          const firstId = original[0].id;
+          const prior = this.db.prepare(
+            `SELECT action, new_label FROM decision_events WHERE sample_path = ? AND id < ? ORDER BY id DESC LIMIT 1`,
+          );
+          const batchId = randomUUID();
+          const at = nowIso();
+          for (const e of original) {
+            const before = prior.get(e.sample_path, firstId) as
+              { action: DecisionAction | 'clear'; new_label: number | null } | undefined;
+            this.append(
+              e,
+              before?.action ?? 'clear',
+              before?.new_label ?? null,
+              annotator,
+              at,
+              'undo',
+              target,
+              batchId,
+            );
+          }
+          return { batchId, paths: original.map((e) => e.sample_path) };
+        })
+        .immediate(),
+    );
   }
 
   /** Re-applies this annotator's most recently undone batch, unless a new decision came after it. */
   redo(annotator: string): { batchId: string | null; paths: string[] } {
-    return this.db.transaction(() => {
-      const { redo } = this.undoStacks(annotator);
-      const target = redo.at(-1);
-      if (!target) return { batchId: null, paths: [] };
-      const original = this.batchEvents(target);
-      const batchId = randomUUID();
-      const at = nowIso();
-      for (const e of original) this.append(e, e.action, e.new_label, annotator, at, 'redo', target, batchId);
-      return { batchId, paths: original.map((e) => e.sample_path) };
-    })();
+    return writingTo(this.db, () =>
+      this.db
+        .transaction(() => {
+          const { redo } = this.undoStacks(annotator);
+          const target = redo.at(-1);
+          if (!target) return { batchId: null, paths: [] };
+          const original = this.batchEvents(target);
+          const batchId = randomUUID();
+          const at = nowIso();
+          for (const e of original)
+            this.append(e, e.action, e.new_label, annotator, at, 'redo', target, batchId);
+          return { batchId, paths: original.map((e) => e.sample_path) };
+        })
+        .immediate(),
+    );
   }
 
   private append(

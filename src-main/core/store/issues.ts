@@ -1,5 +1,6 @@
 import type { FilterBy, IssueSetInfo, RankedBy } from '../../../src-shared/domain';
 import type { Db } from './db';
+import { writingTo } from './errors';
 import { nowIso } from './time';
 
 export interface IssueRow {
@@ -39,20 +40,22 @@ export class IssueStore {
     rankedBy: RankedBy,
     issues: Omit<IssueRow, 'rank' | 'decided'>[],
   ): IssueSetInfo {
-    return this.db.transaction(() => {
-      const info = this.db
-        .prepare(`INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at) VALUES (?, ?, ?, ?)`)
-        .run(runId, filterBy, rankedBy, nowIso());
-      const setId = Number(info.lastInsertRowid);
-      const insert = this.db.prepare(
-        `INSERT INTO issues (set_id, rank, sample_idx, sample_path, given_label, suggested_label, quality)
+    return writingTo(this.db, () =>
+      this.db.transaction(() => {
+        const info = this.db
+          .prepare(`INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at) VALUES (?, ?, ?, ?)`)
+          .run(runId, filterBy, rankedBy, nowIso());
+        const setId = Number(info.lastInsertRowid);
+        const insert = this.db.prepare(
+          `INSERT INTO issues (set_id, rank, sample_idx, sample_path, given_label, suggested_label, quality)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      );
-      issues.forEach((i, rank) =>
-        insert.run(setId, rank + 1, i.sampleIndex, i.path, i.givenLabel, i.suggestedLabel, i.quality),
-      );
-      return this.setInfo(setId)!;
-    })();
+        );
+        issues.forEach((i, rank) =>
+          insert.run(setId, rank + 1, i.sampleIndex, i.path, i.givenLabel, i.suggestedLabel, i.quality),
+        );
+        return this.setInfo(setId)!;
+      })(),
+    );
   }
 
   latest(): IssueSetInfo | null {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ClassInfo, DatasetInfo, Sample } from '../../../src-shared/domain';
-import { openDatabase, type Db } from './db';
+import { openDatabase, readSnapshot, type Db } from './db';
 import { createDatasetWriter, getMeta, type DatasetWriter } from './dataset-writer';
 import { DecisionStore } from './decisions';
-import { ProjectError } from './errors';
+import { ProjectError, writingTo } from './errors';
 import { IssueStore } from './issues';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations';
 import { RunStore } from './runs';
@@ -52,7 +52,7 @@ export class Project {
     if (existsSync(path)) throw new ProjectError(`${path} already exists; open it instead of creating it`);
     const db = openDatabase(path);
     try {
-      migrate(db, path);
+      writingTo(db, () => migrate(db, path));
     } catch (e) {
       db.close();
       throw e;
@@ -76,7 +76,7 @@ export class Project {
     }
     try {
       if (opts.readonly) assertReadable(db, path);
-      else migrate(db, path);
+      else writingTo(db, () => migrate(db, path));
     } catch (e) {
       db.close();
       throw e;
@@ -94,7 +94,18 @@ export class Project {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    if (!this.db.readonly) {
+      // Leave the file in rollback-journal mode when no other connection uses it: a WAL database cannot even be
+      // read from a read-only folder or disk (it needs a writable -shm file). The next open switches back to WAL.
+      try {
+        this.db.pragma('busy_timeout = 0');
+        this.db.pragma('journal_mode = DELETE');
+      } catch {
+        // Another process has the project open: it stays in WAL mode, which is just as safe.
+      }
+    }
+    this.db.close();
   }
 
   /** The live dataset generation; 0 before the first import. Runs remember it to detect stale results. */
@@ -104,7 +115,14 @@ export class Project {
 
   beginImport(info: Omit<DatasetInfo, 'numSamples' | 'importedAt'>, classes: ClassInfo[]): DatasetWriter {
     // Leftovers of an import that was killed before its commit.
-    this.db.prepare(`DELETE FROM samples WHERE gen <> ?`).run(this.datasetGeneration);
+    // One statement, so an import another process commits meanwhile cannot make its rows look like leftovers.
+    writingTo(this.db, () =>
+      this.db
+        .prepare(
+          `DELETE FROM samples WHERE gen <> coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'active_gen'), 0)`,
+        )
+        .run(),
+    );
     return createDatasetWriter(this.db, info, classes);
   }
 
@@ -126,24 +144,30 @@ export class Project {
   }
 
   getSamples(): Sample[] {
-    const rows = this.db
-      .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? ORDER BY idx`)
-      .all(this.datasetGeneration) as SampleRow[];
-    return rows.map(toSample);
+    return readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? ORDER BY idx`)
+        .all(this.datasetGeneration) as SampleRow[];
+      return rows.map(toSample);
+    });
   }
 
   getSample(index: number): Sample | undefined {
-    const row = this.db
-      .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? AND idx = ?`)
-      .get(this.datasetGeneration, index) as SampleRow | undefined;
-    return row ? toSample(row) : undefined;
+    return readSnapshot(this.db, () => {
+      const row = this.db
+        .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? AND idx = ?`)
+        .get(this.datasetGeneration, index) as SampleRow | undefined;
+      return row ? toSample(row) : undefined;
+    });
   }
 
   getSampleByPath(path: string): Sample | undefined {
-    const row = this.db
-      .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? AND path = ?`)
-      .get(this.datasetGeneration, path) as SampleRow | undefined;
-    return row ? toSample(row) : undefined;
+    return readSnapshot(this.db, () => {
+      const row = this.db
+        .prepare(`SELECT idx, path, hash, width, height, given_label FROM samples WHERE gen = ? AND path = ?`)
+        .get(this.datasetGeneration, path) as SampleRow | undefined;
+      return row ? toSample(row) : undefined;
+    });
   }
 
   /** Samples whose path contains `search` and/or with a given label, paged, in index order. */
@@ -151,78 +175,94 @@ export class Project {
     total: number;
     samples: Sample[];
   } {
-    const where = ['gen = @gen'];
-    const params: Record<string, unknown> = { gen: this.datasetGeneration, offset: q.offset, limit: q.limit };
-    if (q.classId !== undefined) {
-      where.push('given_label = @classId');
-      params.classId = q.classId;
-    }
-    if (q.search) {
-      where.push(`instr(lower(path), lower(@search)) > 0`);
-      params.search = q.search;
-    }
-    const clause = where.join(' AND ');
-    const { n } = this.db.prepare(`SELECT count(*) AS n FROM samples WHERE ${clause}`).get(params) as {
-      n: number;
-    };
-    const rows = this.db
-      .prepare(
-        `SELECT idx, path, hash, width, height, given_label FROM samples WHERE ${clause}
-          ORDER BY idx LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as SampleRow[];
-    return { total: n, samples: rows.map(toSample) };
+    return readSnapshot(this.db, () => {
+      const where = ['gen = @gen'];
+      const params: Record<string, unknown> = {
+        gen: this.datasetGeneration,
+        offset: q.offset,
+        limit: q.limit,
+      };
+      if (q.classId !== undefined) {
+        where.push('given_label = @classId');
+        params.classId = q.classId;
+      }
+      if (q.search) {
+        where.push(`instr(lower(path), lower(@search)) > 0`);
+        params.search = q.search;
+      }
+      const clause = where.join(' AND ');
+      const { n } = this.db.prepare(`SELECT count(*) AS n FROM samples WHERE ${clause}`).get(params) as {
+        n: number;
+      };
+      const rows = this.db
+        .prepare(
+          `SELECT idx, path, hash, width, height, given_label FROM samples WHERE ${clause}
+            ORDER BY idx LIMIT @limit OFFSET @offset`,
+        )
+        .all(params) as SampleRow[];
+      return { total: n, samples: rows.map(toSample) };
+    });
   }
 
   getGivenLabels(): Int32Array {
-    const rows = this.db
-      .prepare(`SELECT given_label AS l FROM samples WHERE gen = ? ORDER BY idx`)
-      .raw()
-      .all(this.datasetGeneration) as [number][];
-    return Int32Array.from(rows, (r) => r[0]);
+    return readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(`SELECT given_label AS l FROM samples WHERE gen = ? ORDER BY idx`)
+        .raw()
+        .all(this.datasetGeneration) as [number][];
+      return Int32Array.from(rows, (r) => r[0]);
+    });
   }
 
   /** Given-label count per class id. */
   getClassCounts(): number[] {
-    const counts = new Array<number>(this.getClasses().reduce((m, c) => Math.max(m, c.id + 1), 0)).fill(0);
-    const rows = this.db
-      .prepare(`SELECT given_label AS l, count(*) AS n FROM samples WHERE gen = ? GROUP BY given_label`)
-      .all(this.datasetGeneration) as { l: number; n: number }[];
-    for (const r of rows) counts[r.l] = r.n;
-    return counts;
+    return readSnapshot(this.db, () => {
+      const counts = new Array<number>(this.getClasses().reduce((m, c) => Math.max(m, c.id + 1), 0)).fill(0);
+      const rows = this.db
+        .prepare(`SELECT given_label AS l, count(*) AS n FROM samples WHERE gen = ? GROUP BY given_label`)
+        .all(this.datasetGeneration) as { l: number; n: number }[];
+      for (const r of rows) counts[r.l] = r.n;
+      return counts;
+    });
   }
 
   /** All model-input pixels, NHWC uint8, samples in index order. */
   readPixels(): { pixels: Uint8Array; n: number; width: number; height: number; channels: 1 | 3 } {
-    const info = this.requireDataset();
-    const per = info.inputWidth * info.inputHeight * info.channels;
-    const pixels = new Uint8Array(info.numSamples * per);
-    const rows = this.db
-      .prepare(`SELECT idx, pixels FROM samples WHERE gen = ? ORDER BY idx`)
-      .raw()
-      .iterate(this.datasetGeneration) as IterableIterator<[number, Buffer]>;
-    for (const [idx, buf] of rows) pixels.set(buf, idx * per);
-    return {
-      pixels,
-      n: info.numSamples,
-      width: info.inputWidth,
-      height: info.inputHeight,
-      channels: info.channels,
-    };
+    return readSnapshot(this.db, () => {
+      const info = this.requireDataset();
+      const per = info.inputWidth * info.inputHeight * info.channels;
+      const pixels = new Uint8Array(info.numSamples * per);
+      const rows = this.db
+        .prepare(`SELECT idx, pixels FROM samples WHERE gen = ? ORDER BY idx`)
+        .raw()
+        .iterate(this.datasetGeneration) as IterableIterator<[number, Buffer]>;
+      for (const [idx, buf] of rows) pixels.set(buf, idx * per);
+      return {
+        pixels,
+        n: info.numSamples,
+        width: info.inputWidth,
+        height: info.inputHeight,
+        channels: info.channels,
+      };
+    });
   }
 
   readSamplePixels(index: number): Uint8Array | undefined {
-    const row = this.db
-      .prepare(`SELECT pixels FROM samples WHERE gen = ? AND idx = ?`)
-      .get(this.datasetGeneration, index) as { pixels: Buffer } | undefined;
-    return row ? new Uint8Array(row.pixels) : undefined;
+    return readSnapshot(this.db, () => {
+      const row = this.db
+        .prepare(`SELECT pixels FROM samples WHERE gen = ? AND idx = ?`)
+        .get(this.datasetGeneration, index) as { pixels: Buffer } | undefined;
+      return row ? new Uint8Array(row.pixels) : undefined;
+    });
   }
 
   getThumbnail(index: number): { data: Buffer; mime: string } | undefined {
-    const row = this.db
-      .prepare(`SELECT thumb, thumb_mime FROM samples WHERE gen = ? AND idx = ?`)
-      .get(this.datasetGeneration, index) as { thumb: Buffer; thumb_mime: string } | undefined;
-    return row ? { data: row.thumb, mime: row.thumb_mime } : undefined;
+    return readSnapshot(this.db, () => {
+      const row = this.db
+        .prepare(`SELECT thumb, thumb_mime FROM samples WHERE gen = ? AND idx = ?`)
+        .get(this.datasetGeneration, index) as { thumb: Buffer; thumb_mime: string } | undefined;
+      return row ? { data: row.thumb, mime: row.thumb_mime } : undefined;
+    });
   }
 }
 

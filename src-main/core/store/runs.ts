@@ -1,6 +1,7 @@
 import type { EpochPoint, Metrics, RunKind, RunStatus, RunSummary } from '../../../src-shared/domain';
 import { blobToFloat32, blobToInt32, float32ToBlob, int32ToBlob } from './blobs';
-import type { Db } from './db';
+import { readSnapshot, type Db } from './db';
+import { writingTo } from './errors';
 import { nowIso } from './time';
 
 interface RunRow {
@@ -55,52 +56,62 @@ export class RunStore {
   ) {}
 
   create(kind: RunKind, config: object, baselineRunId: number | null = null): number {
-    const info = this.db
-      .prepare(
-        `INSERT INTO runs (kind, status, dataset_gen, config_json, started_at, baseline_run_id)
-         VALUES (?, 'running', ?, ?, ?, ?)`,
-      )
-      .run(kind, this.generation(), JSON.stringify(config), nowIso(), baselineRunId);
-    return Number(info.lastInsertRowid);
+    return writingTo(this.db, () => {
+      const info = this.db
+        .prepare(
+          `INSERT INTO runs (kind, status, dataset_gen, config_json, started_at, baseline_run_id)
+           VALUES (?, 'running', ?, ?, ?, ?)`,
+        )
+        .run(kind, this.generation(), JSON.stringify(config), nowIso(), baselineRunId);
+      return Number(info.lastInsertRowid);
+    });
   }
 
   setBackend(runId: number, backend: string): void {
-    this.db.prepare(`UPDATE runs SET backend = ? WHERE id = ?`).run(backend, runId);
+    return writingTo(this.db, () => {
+      this.db.prepare(`UPDATE runs SET backend = ? WHERE id = ?`).run(backend, runId);
+    });
   }
 
   /** Marks a run that was interrupted (process killed) as resumable-or-failed; returns their ids. */
   markInterrupted(): number[] {
-    const rows = this.db.prepare(`SELECT id FROM runs WHERE status = 'running'`).all() as { id: number }[];
-    this.db
-      .prepare(
-        `UPDATE runs SET status = 'cancelled', error = 'interrupted (the process ended during the run)' WHERE status = 'running'`,
-      )
-      .run();
-    return rows.map((r) => r.id);
+    return writingTo(this.db, () => {
+      const rows = this.db.prepare(`SELECT id FROM runs WHERE status = 'running'`).all() as { id: number }[];
+      this.db
+        .prepare(
+          `UPDATE runs SET status = 'cancelled', error = 'interrupted (the process ended during the run)' WHERE status = 'running'`,
+        )
+        .run();
+      return rows.map((r) => r.id);
+    });
   }
 
   /** Re-opens a cancelled or failed cross-validation run for resumption. */
   reopen(runId: number): void {
-    this.db
-      .prepare(`UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?`)
-      .run(runId);
+    return writingTo(this.db, () => {
+      this.db
+        .prepare(`UPDATE runs SET status = 'running', error = NULL, finished_at = NULL WHERE id = ?`)
+        .run(runId);
+    });
   }
 
   saveFold(runId: number, f: StoredFold): void {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO run_folds (run_id, fold, test_indices, probs, curve_json, backend, finished_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        runId,
-        f.fold,
-        int32ToBlob(f.testIndices),
-        float32ToBlob(f.probs),
-        JSON.stringify(f.curve),
-        f.backend,
-        nowIso(),
-      );
+    return writingTo(this.db, () => {
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO run_folds (run_id, fold, test_indices, probs, curve_json, backend, finished_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          runId,
+          f.fold,
+          int32ToBlob(f.testIndices),
+          float32ToBlob(f.probs),
+          JSON.stringify(f.curve),
+          f.backend,
+          nowIso(),
+        );
+    });
   }
 
   folds(runId: number): StoredFold[] {
@@ -136,27 +147,29 @@ export class RunStore {
       probs?: { numClasses: number; values: Float32Array };
     },
   ): void {
-    this.db.transaction(() => {
-      if (result.probs) {
+    writingTo(this.db, () =>
+      this.db.transaction(() => {
+        if (result.probs) {
+          this.db
+            .prepare(`INSERT OR REPLACE INTO run_probs (run_id, num_classes, probs) VALUES (?, ?, ?)`)
+            .run(runId, result.probs.numClasses, float32ToBlob(result.probs.values));
+        }
         this.db
-          .prepare(`INSERT OR REPLACE INTO run_probs (run_id, num_classes, probs) VALUES (?, ?, ?)`)
-          .run(runId, result.probs.numClasses, float32ToBlob(result.probs.values));
-      }
-      this.db
-        .prepare(
-          `UPDATE runs SET status = ?, finished_at = ?, metrics_json = ?, curves_json = coalesce(?, curves_json),
+          .prepare(
+            `UPDATE runs SET status = ?, finished_at = ?, metrics_json = ?, curves_json = coalesce(?, curves_json),
                   notes_json = ?, error = ? WHERE id = ?`,
-        )
-        .run(
-          result.status,
-          nowIso(),
-          result.metrics ? JSON.stringify(result.metrics) : null,
-          result.curves ? JSON.stringify(result.curves) : null,
-          JSON.stringify(result.notes ?? []),
-          result.error ?? null,
-          runId,
-        );
-    })();
+          )
+          .run(
+            result.status,
+            nowIso(),
+            result.metrics ? JSON.stringify(result.metrics) : null,
+            result.curves ? JSON.stringify(result.curves) : null,
+            JSON.stringify(result.notes ?? []),
+            result.error ?? null,
+            runId,
+          );
+      })(),
+    );
   }
 
   get(runId: number): RunRecord | undefined {
@@ -170,13 +183,15 @@ export class RunStore {
 
   /** The newest finished run of these kinds on the live dataset. */
   latest(kinds: RunKind[], status: RunStatus = 'done'): RunRecord | undefined {
-    const row = this.db
-      .prepare(
-        `SELECT * FROM runs WHERE status = ? AND dataset_gen = ? AND kind IN (${kinds.map(() => '?').join(',')})
-          ORDER BY id DESC LIMIT 1`,
-      )
-      .get(status, this.generation(), ...kinds) as RunRow | undefined;
-    return row ? toRun(row) : undefined;
+    return readSnapshot(this.db, () => {
+      const row = this.db
+        .prepare(
+          `SELECT * FROM runs WHERE status = ? AND dataset_gen = ? AND kind IN (${kinds.map(() => '?').join(',')})
+            ORDER BY id DESC LIMIT 1`,
+        )
+        .get(status, this.generation(), ...kinds) as RunRow | undefined;
+      return row ? toRun(row) : undefined;
+    });
   }
 
   probs(runId: number): { numClasses: number; values: Float32Array } | undefined {
