@@ -1,28 +1,18 @@
 /**
  * Builds a small real project with ranked label issues for the Electron e2e spec, through the service
- * API only: ImageFolder import → 2-fold baseline cross-validation → computeIssues.
+ * API only: demo dataset import → 2-fold baseline cross-validation → computeIssues.
  * Run: npx tsx e2e/electron-project.ts <dir>   (prints the project path)
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { writeDemoDataset } from '../src-main/core/dataset/demo';
 import type { ApiEvent, JobEvent } from '../src-shared/api';
 import { createService, type RelabelService } from '../src-main/core/service';
 
+/** A 300-image demo dataset with known label noise: enough issues for the shared review flow. */
 async function writeImages(dir: string): Promise<string> {
-  const source = join(dir, 'images');
-  for (const cls of ['bright', 'dark']) mkdirSync(join(source, cls), { recursive: true });
-  for (let i = 0; i < 12; i++) {
-    // Two bright images filed under "dark": the issues to review.
-    const level = i < 2 ? 235 : 15 + i;
-    await sharp(Buffer.alloc(16 * 16, level), { raw: { width: 16, height: 16, channels: 1 } })
-      .png()
-      .toFile(join(source, 'dark', `d${i}.png`));
-    await sharp(Buffer.alloc(16 * 16, 220 + i), { raw: { width: 16, height: 16, channels: 1 } })
-      .png()
-      .toFile(join(source, 'bright', `b${i}.png`));
-  }
-  return source;
+  const data = join(dir, 'data');
+  await writeDemoDataset(data, { count: 300, size: 32, noise: 0.1, seed: 5, source: 'procedural' });
+  return join(data, 'train_img');
 }
 
 async function runJob(service: RelabelService, start: () => Promise<{ jobId: string }>): Promise<JobEvent> {
@@ -59,10 +49,10 @@ export async function makeReviewProject(dir: string): Promise<string> {
     await runJob(service, () => service.importDataset({ source }));
     await runJob(service, () =>
       service.startTraining({
-        config: { model: 'baseline', folds: 2, epochs: 3, backend: 'cpu', workers: 1, seed: 1 },
+        config: { model: 'baseline', folds: 2, epochs: 3, backend: 'auto', workers: 2, seed: 1 },
       }),
     );
-    const set = await service.computeIssues({ filterBy: 'low_self_confidence' });
+    const set = await service.computeIssues({});
     if (set.count === 0) throw new Error('the e2e project has no label issues to review');
     return projectPath;
   } finally {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { ApiEvent, ProjectInfo } from '../src-shared/api';
+import { reviewFlow } from './flows';
 
 function electronBinary(): string | null {
   try {
@@ -148,8 +149,11 @@ test('navigation away from the app is refused', async () => {
   expect(page.url()).toBe(before);
 });
 
-// TODO(lead): replace this minimal flow with the shared review flow from e2e/flows.ts (renderer helper)
-// once it exists: `import { reviewFlow } from './flows'; await reviewFlow(page);`
+test('the shared review flow (keyboard, filters, bulk) runs in the desktop app', async () => {
+  const expected = await reviewFlow(page);
+  expect(expected.size).toBeGreaterThan(0);
+});
+
 test('review flow over IPC: project info, media, a decision with its event, undo', async () => {
   const info = (await page.evaluate(() =>
     (window as unknown as WithBridge).relabel.call('projectInfo', {}),

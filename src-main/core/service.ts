@@ -360,7 +360,9 @@ export function createService(opts: ServiceOptions): RelabelService {
 function toServiceError(e: unknown, userCode: ServiceErrorCode = 'conflict'): unknown {
   if (e instanceof ServiceError) return e;
   if (e instanceof MediaNotFoundError) return new ServiceError('not_found', e.message);
-  if (e instanceof UnsafePathError) return new ServiceError('not_found', `image refused: ${e.message}`);
+  // The reason names paths outside the dataset: it goes to the log only, never to a client.
+  if (e instanceof UnsafePathError)
+    return new ServiceError('not_found', 'this image is outside the dataset folder and is not served');
   if (e instanceof ProjectError) return new ServiceError(userCode, e.message);
   if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT')
     return new ServiceError('not_found', e.message);

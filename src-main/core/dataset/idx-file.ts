@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { constants as bufferConstants } from 'node:buffer';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 /** An IDX array of unsigned bytes (the only element type the MNIST family uses). */
 export interface IdxArray {
@@ -19,14 +20,43 @@ export function readIdxFile(file: string, expectedDims: 1 | 3): IdxArray {
       `cannot read IDX file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
     );
   }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new Error(`${file} is a truncated or corrupt gzip file (${(e as Error).message})`);
-    }
-  }
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipBounded(bytes, file, expectedDims);
   return parseIdx(bytes, file, expectedDims);
+}
+
+/**
+ * Inflates a gzipped IDX file no further than its own header announces, so a small "zip bomb" is refused
+ * after reading its header instead of being inflated into gigabytes first.
+ */
+function gunzipBounded(bytes: Buffer, file: string, expectedDims: 1 | 3): Buffer {
+  const headerBytes = 4 + 4 * expectedDims;
+  let head: Buffer;
+  try {
+    // Deflate expands at most ~1032:1, so inflating a 4 KiB prefix stays small whatever the file holds.
+    head = gunzipSync(bytes.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+  } catch (e) {
+    throw new Error(`${file} is a truncated or corrupt gzip file (${(e as Error).message})`);
+  }
+  if (head.length < headerBytes) {
+    throw new Error(`${file} is a truncated or corrupt gzip file (it ends inside the IDX header)`);
+  }
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let size = 1;
+  for (let i = 0; i < expectedDims; i++) size *= view.getUint32(4 + 4 * i);
+  size += headerBytes;
+  if (size > bufferConstants.MAX_LENGTH) {
+    throw new Error(`${file}: its IDX header announces ${size} bytes, more than this program can hold`);
+  }
+  try {
+    return gunzipSync(bytes, { maxOutputLength: size + 1 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
+      throw new Error(
+        `${file} inflates to more data than its IDX header announces (${size} bytes); refusing it`,
+      );
+    }
+    throw new Error(`${file} is a truncated or corrupt gzip file (${(e as Error).message})`);
+  }
 }
 
 export function parseIdx(bytes: Uint8Array, file: string, expectedDims: 1 | 3): IdxArray {
