@@ -18,6 +18,9 @@ for (const name of chosen.length ? chosen : all) {
     process.exit(1);
   }
   process.stderr.write(`\n== bench/${name}.ts\n`);
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [file, ...extra], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [file, ...extra], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
