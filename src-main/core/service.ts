@@ -104,9 +104,8 @@ export function createService(opts: ServiceOptions): RelabelService {
     }
   };
 
-  const toIssue = (r: IssueRow, decision: Decision | null): LabelIssue => {
-    const set = project.issues.latest();
-    const probs = set ? runProbs(set.runId) : null;
+  const toIssue = (r: IssueRow, decision: Decision | null, runId: number): LabelIssue => {
+    const probs = runProbs(runId);
     return {
       rank: r.rank,
       sampleIndex: r.sampleIndex,
@@ -244,7 +243,7 @@ export function createService(opts: ServiceOptions): RelabelService {
         setTotal: set.count,
         reviewed: project.issues.reviewedCount(set.id),
         offset: input.offset,
-        issues: rows.map((r, i) => toIssue(r, decisions[i])),
+        issues: rows.map((r, i) => toIssue(r, decisions[i], set.runId)),
       };
     },
 
