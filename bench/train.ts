@@ -7,7 +7,8 @@
  * shared with other work the wall-clock rate measures the neighbours as much as the code, the CPU-time
  * rate much less. Each wasm measurement is directly followed by the PyTorch one of the same config.
  *
- *   npx tsx bench/train.ts [--batches 30] [--cpu-seconds 20] [--skip-torch]
+ *   npx tsx bench/train.ts [--batches 30] [--cpu-seconds 20] [--skip-torch] [--only-workers]
+ * (--only-workers: just the 1-vs-2 worker section, into bench/results/train-workers.md)
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     batches: { type: 'string', default: '30' },
     'cpu-seconds': { type: 'string', default: '20' },
     'skip-torch': { type: 'boolean', default: false },
+    'only-workers': { type: 'boolean', default: false },
   },
 });
 const BATCH = 64;
@@ -205,77 +207,81 @@ async function main() {
   log(`auto → **${auto.name}**`);
   for (const n of auto.notes) log(`- ${n}`);
 
-  log();
-  log('## Training throughput, one process, vs PyTorch on one CPU thread (images/s)');
-  log();
-  log(
-    '| model | input | wasm wall | wasm CPU | PyTorch 1 thread wall | PyTorch 1 thread CPU | wasm / PyTorch (CPU) |',
-  );
-  log('| --- | --- | --- | --- | --- | --- | --- |');
-  for (const model of MODELS) {
-    for (const { side, channels } of SHAPES) {
-      const w = await inProcessThroughput('wasm', model, side, channels, TIMED_BATCHES);
-      const t = torch ? torchRun('1', `${model}/${side}`)[0] : null;
-      const ratio = t ? w.cpu / t.img_per_cpu_s : NaN;
-      const mark = model === 'baseline' && t ? (ratio >= 0.5 ? ' ✅' : ' ❌') : '';
-      log(
-        `| ${model} | ${side}×${side}×${channels} | ${fmt(w.wall)} | ${fmt(w.cpu)} | ` +
-          (t
-            ? `${fmt(t.img_per_s)} | ${fmt(t.img_per_cpu_s)} | ${ratio.toFixed(2)}×${mark} |`
-            : 'PyTorch not run | | |'),
-      );
-    }
-  }
-  log();
-  log(
-    'Target: wasm baseline ≥ 0.5× PyTorch. Comparison used: one wasm worker process (single-threaded, SIMD) ' +
-      'against PyTorch restricted to one thread (torch.set_num_threads(1)), both on the CPU, per CPU second, ' +
-      'each PyTorch run directly after the wasm run of the same config. The engine uses all cores by running ' +
-      'one such process per core (see the worker table).',
-  );
-
-  if (torch) {
+  if (!values['only-workers']) {
     log();
-    log('## PyTorch with its default and with all threads (images/s, wall clock)');
+    log('## Training throughput, one process, vs PyTorch on one CPU thread (images/s)');
     log();
-    const byDefault = torchRun('default');
-    const all = torchRun(String(availableParallelism()));
     log(
-      `| model | input | default (${byDefault[0].threads} thread(s)) | ${availableParallelism()} threads |`,
+      '| model | input | wasm wall | wasm CPU | PyTorch 1 thread wall | PyTorch 1 thread CPU | wasm / PyTorch (CPU) |',
     );
-    log('| --- | --- | --- | --- |');
-    for (const r of byDefault) {
-      const a = all.find((x) => x.model === r.model && x.size === r.size)!;
-      log(`| ${r.model} | ${r.size}×${r.size}×${r.channels} | ${fmt(r.img_per_s)} | ${fmt(a.img_per_s)} |`);
+    log('| --- | --- | --- | --- | --- | --- | --- |');
+    for (const model of MODELS) {
+      for (const { side, channels } of SHAPES) {
+        const w = await inProcessThroughput('wasm', model, side, channels, TIMED_BATCHES);
+        const t = torch ? torchRun('1', `${model}/${side}`)[0] : null;
+        const ratio = t ? w.cpu / t.img_per_cpu_s : NaN;
+        const mark = model === 'baseline' && t ? (ratio >= 0.5 ? ' ✅' : ' ❌') : '';
+        log(
+          `| ${model} | ${side}×${side}×${channels} | ${fmt(w.wall)} | ${fmt(w.cpu)} | ` +
+            (t
+              ? `${fmt(t.img_per_s)} | ${fmt(t.img_per_cpu_s)} | ${ratio.toFixed(2)}×${mark} |`
+              : 'PyTorch not run | | |'),
+        );
+      }
     }
-  }
+    log();
+    log(
+      'Target: wasm baseline ≥ 0.5× PyTorch. Comparison used: one wasm worker process (single-threaded, SIMD) ' +
+        'against PyTorch restricted to one thread (torch.set_num_threads(1)), both on the CPU, per CPU second, ' +
+        'each PyTorch run directly after the wasm run of the same config. The engine uses all cores by running ' +
+        'one such process per core (see the worker table).',
+    );
 
-  log();
-  log('## Other backends');
-  log();
-  const cpuSeconds = Number(values['cpu-seconds']);
-  const cpu = await inProcessThroughput('cpu', 'baseline', 28, 1, 1000, cpuSeconds);
-  log('| backend | model | input | wall | CPU |');
-  log('| --- | --- | --- | --- | --- |');
-  log(
-    `| cpu (pure JS) | baseline | 28×28×1 | ${fmt(cpu.wall)} | ${fmt(cpu.cpu)} (${cpu.batches} batches in ${cpuSeconds} s) |`,
-  );
-  log('| tensorflow (tfjs-node), tensorflow-gpu | – | – | not installed on this machine | |');
-
-  log();
-  log('## Batch size (wasm, baseline, one process, images per CPU second)');
-  log();
-  log('| batch | 64×64×3 | 28×28×1 |');
-  log('| --- | --- | --- |');
-  for (const batchSize of [32, 64, 128, 256]) {
-    const cells = [];
-    for (const { side, channels } of SHAPES) {
-      const timed = Math.ceil((TIMED_BATCHES * BATCH) / batchSize);
-      cells.push(
-        fmt((await inProcessThroughput('wasm', 'baseline', side, channels, timed, Infinity, batchSize)).cpu),
+    if (torch) {
+      log();
+      log('## PyTorch with its default and with all threads (images/s, wall clock)');
+      log();
+      const byDefault = torchRun('default');
+      const all = torchRun(String(availableParallelism()));
+      log(
+        `| model | input | default (${byDefault[0].threads} thread(s)) | ${availableParallelism()} threads |`,
       );
+      log('| --- | --- | --- | --- |');
+      for (const r of byDefault) {
+        const a = all.find((x) => x.model === r.model && x.size === r.size)!;
+        log(`| ${r.model} | ${r.size}×${r.size}×${r.channels} | ${fmt(r.img_per_s)} | ${fmt(a.img_per_s)} |`);
+      }
     }
-    log(`| ${batchSize} | ${cells.join(' | ')} |`);
+
+    log();
+    log('## Other backends');
+    log();
+    const cpuSeconds = Number(values['cpu-seconds']);
+    const cpu = await inProcessThroughput('cpu', 'baseline', 28, 1, 1000, cpuSeconds);
+    log('| backend | model | input | wall | CPU |');
+    log('| --- | --- | --- | --- | --- |');
+    log(
+      `| cpu (pure JS) | baseline | 28×28×1 | ${fmt(cpu.wall)} | ${fmt(cpu.cpu)} (${cpu.batches} batches in ${cpuSeconds} s) |`,
+    );
+    log('| tensorflow (tfjs-node), tensorflow-gpu | – | – | not installed on this machine | |');
+
+    log();
+    log('## Batch size (wasm, baseline, one process, images per CPU second)');
+    log();
+    log('| batch | 64×64×3 | 28×28×1 |');
+    log('| --- | --- | --- |');
+    for (const batchSize of [32, 64, 128, 256]) {
+      const cells = [];
+      for (const { side, channels } of SHAPES) {
+        const timed = Math.ceil((TIMED_BATCHES * BATCH) / batchSize);
+        cells.push(
+          fmt(
+            (await inProcessThroughput('wasm', 'baseline', side, channels, timed, Infinity, batchSize)).cpu,
+          ),
+        );
+      }
+      log(`| ${batchSize} | ${cells.join(' | ')} |`);
+    }
   }
 
   log();
@@ -305,7 +311,7 @@ async function main() {
 
   const dir = join(here, 'results');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'train.md'), lines.join('\n') + '\n');
+  writeFileSync(join(dir, values['only-workers'] ? 'train-workers.md' : 'train.md'), lines.join('\n') + '\n');
 }
 
 await main();

@@ -11,6 +11,7 @@ export function trainProgressPrinter(label: string): (p: TrainProgress) => void 
       announcedBackend = true;
       process.stderr.write(`${label}: training on the ${p.backend} backend\n`);
     }
+    if (p.batches === 0) return; // start/finish notices carry no batch counts
     const k = `${p.fold}`;
     if (k !== key) {
       bar?.done();

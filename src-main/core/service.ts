@@ -70,6 +70,13 @@ export function createService(opts: ServiceOptions): RelabelService {
   const jobs = new JobRunner((job) => emit({ type: 'job', job }));
   const annotator = opts.annotator.trim() || 'annotator';
   let probsCache: { runId: number; k: number; values: Float32Array } | null = null;
+  // A GROUP BY over every sample row: cached per dataset generation (it only changes with an import).
+  let classCountsCache: { gen: number; counts: number[] } | null = null;
+  const classCounts = () => {
+    const gen = project.datasetGeneration;
+    if (classCountsCache?.gen !== gen) classCountsCache = { gen, counts: project.getClassCounts() };
+    return classCountsCache.counts;
+  };
 
   const runProbs = (runId: number) => {
     if (probsCache?.runId !== runId) {
@@ -160,7 +167,7 @@ export function createService(opts: ServiceOptions): RelabelService {
         projectName: basename(project.path).replace(/\.relabel$/, ''),
         dataset: project.getDatasetInfo(),
         classes: project.getClasses(),
-        classCounts: project.getDatasetInfo() ? project.getClassCounts() : [],
+        classCounts: project.getDatasetInfo() ? classCounts() : [],
         latestCvRunId: project.runs.latest(['cv', 'imported'])?.id ?? null,
         issueSet: set,
         reviewed: set ? project.issues.reviewedCount(set.id) : 0,
