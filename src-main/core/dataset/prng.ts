@@ -1,16 +1,7 @@
-/** Small seeded PRNG (mulberry32): the same seed gives the same stream on every machine. */
-export type Rng = () => number;
+/** Small seeded PRNG helpers over mulberry32: the same seed gives the same stream on every machine. */
+import { mulberry32, type Rng } from '../random/mulberry32';
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** An independent stream for item `i` of a run seeded with `seed` (order of generation does not matter). */
 export function streamFor(seed: number, i: number, salt = 0): Rng {

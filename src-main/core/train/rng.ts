@@ -1,16 +1,7 @@
-/** Seeded PRNG (mulberry32) so splits, shuffles and augmentation are the same on every run and machine. */
-export type Rng = () => number;
+/** Seeded PRNG helpers over mulberry32 so splits, shuffles and augmentation are the same on every run and machine. */
+import { mulberry32, type Rng } from '../random/mulberry32';
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32, type Rng };
 
 /** A seed derived from a base seed and a purpose tag, so independent streams do not overlap. */
 export function deriveSeed(seed: number, ...tags: number[]): number {
