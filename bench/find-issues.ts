@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findLabelIssues, getLabelQualityScores } from '../src-main/core/clean';
+import { mulberry32 } from '../src-main/core/random/mulberry32';
 
 interface CaseSpec {
   name: string;
@@ -33,24 +34,12 @@ interface CaseResult {
   issues: number;
 }
 
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Dirichlet-like rows: Exp(1) weights per class (a Dirichlet(1,…,1) draw once normalised) plus a boost for the
  * true class; the given label is the true class except for ~10% of rows, which get another class at random.
  */
 function makeData(n: number, K: number, seed: number): { labels: Int32Array; probs: Float32Array } {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const labels = new Int32Array(n);
   const probs = new Float32Array(n * K);
   const w = new Float64Array(K);

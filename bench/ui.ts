@@ -15,6 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startServe } from '../e2e/helpers/serve';
 import { encodePngSync } from '../src-main/core/dataset/png-encode';
 import { Project } from '../src-main/core/store/project';
+import { mulberry32 } from '../src-main/core/random/mulberry32';
 
 const N_SAMPLES = 100_000;
 const N_ISSUES = 10_000;
@@ -35,25 +36,13 @@ const CHROMIUM_ARGS = [
   '--enable-precise-memory-info',
 ];
 
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Writes the project straight through the store (no image decoding): IDX-format samples, so the media route
  * encodes each large image as a PNG from its stored 64×64×3 pixels; one shared thumbnail; a finished cv run with
  * probabilities and a 10,000-issue set ranked by quality.
  */
 function generateProject(path: string): void {
-  const rand = prng(42);
+  const rand = mulberry32(42);
   const tmp = `${path}.partial`;
   rmSync(tmp, { force: true });
   const project = Project.create(tmp);

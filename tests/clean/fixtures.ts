@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPredProbsCsv, type PredProbsCsv } from '../../src-main/core/clean';
+import { mulberry32 } from '../../src-main/core/random/mulberry32';
+
+/** Seeded uniform PRNG in [0, 1): the core's mulberry32. */
+export const prng = mulberry32;
 
 /** tests/data/cleanlab-2.9.0: reference outputs of the real cleanlab 2.9.0 (see its README.md). */
 export const CLEANLAB_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'data', 'cleanlab-2.9.0');
@@ -33,16 +37,4 @@ function readLines(name: string): string[] {
 
 export function readSummary(): Record<string, unknown> {
   return JSON.parse(readFileSync(join(FMNIST_DIR, 'summary.json'), 'utf8')) as Record<string, unknown>;
-}
-
-/** Seeded uniform PRNG in [0, 1) (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
