@@ -120,7 +120,11 @@ export const apiInputs = {
   /** Train on the cleaned labels and evaluate before vs after on the same held-out split. */
   retrain: z.object({ config: trainConfigSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
-  exportLabels: z.object({ outDir: z.string().min(1).max(4096) }).strict(),
+  /**
+   * Write the cleaned labels and the audit into a folder. Refuses the dataset's own folders and any file an
+   * earlier export did not write (`would_overwrite`); `force` replaces those after keeping `<name>.bak-<time>`.
+   */
+  exportLabels: z.object({ outDir: z.string().min(1).max(4096), force: z.boolean().default(false) }).strict(),
 } as const;
 
 export type ApiName = keyof typeof apiInputs;
@@ -171,6 +175,10 @@ export interface UndoResult {
 export interface ExportResult {
   outDir: string;
   files: string[];
+  /** relabel-export.json: what this export wrote (a later export may replace exactly those files). */
+  manifest: string;
+  /** Files that were there before and were kept as `<name>.bak-<time>` (only with `force`). */
+  backups: string[];
   counts: { total: number; relabeled: number; excluded: number; kept: number; undecided: number };
 }
 
@@ -236,7 +244,10 @@ export type Subscribe = (listener: (event: ApiEvent) => void) => () => void;
 
 /** Error every transport carries the same way: a user-facing message and a stable code. */
 export interface ApiErrorBody {
-  error: { code: 'invalid_input' | 'not_found' | 'conflict' | 'failed' | 'unauthorized'; message: string };
+  error: {
+    code: 'invalid_input' | 'not_found' | 'conflict' | 'would_overwrite' | 'failed' | 'unauthorized';
+    message: string;
+  };
 }
 
 export const apiNames = Object.keys(apiInputs) as ApiName[];

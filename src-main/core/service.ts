@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { ZodError } from 'zod';
 import {
   apiInputs,
+  type ApiErrorBody,
   type ApiEvent,
   type ApiInput,
   type ApiName,
@@ -18,6 +19,7 @@ import type { Decision, DecisionAction, LabelIssue } from '../../src-shared/doma
 import { importDataset } from './dataset/import';
 import { MediaNotFoundError, readSampleImage } from './dataset/media';
 import { UnsafePathError } from './dataset/safe-path';
+import { ExportRefusedError } from './export/errors';
 import { exportLabels } from './export/export';
 import { JobRunner, type JobHandle } from './jobs';
 import { ProjectError } from './store/errors';
@@ -28,7 +30,7 @@ import { runCrossValidation } from './workflows/cross-validation-run';
 import { compareBeforeAfter, runRetrain } from './workflows/holdout';
 import { computeIssueSet } from './workflows/label-issues';
 
-export type ServiceErrorCode = 'invalid_input' | 'not_found' | 'conflict' | 'failed' | 'unauthorized';
+export type ServiceErrorCode = ApiErrorBody['error']['code'];
 
 /** An error whose message is meant for the user; transports pass it on with its code. */
 export class ServiceError extends Error {
@@ -322,7 +324,7 @@ export function createService(opts: ServiceOptions): RelabelService {
 
     compareRuns: () => compareBeforeAfter(project),
 
-    exportLabels: (input) => exportLabels(project, input.outDir),
+    exportLabels: (input) => exportLabels(project, input.outDir, { force: input.force }),
   };
 
   const api = {} as RelabelApi;
@@ -369,6 +371,8 @@ function toServiceError(e: unknown, userCode: ServiceErrorCode = 'conflict'): un
   // The reason names paths outside the dataset: it goes to the log only, never to a client.
   if (e instanceof UnsafePathError)
     return new ServiceError('not_found', 'this image is outside the dataset folder and is not served');
+  if (e instanceof ExportRefusedError)
+    return new ServiceError(e.reason === 'would_overwrite' ? 'would_overwrite' : 'invalid_input', e.message);
   if (e instanceof ProjectError) return new ServiceError(userCode, e.message);
   if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT')
     return new ServiceError('not_found', e.message);

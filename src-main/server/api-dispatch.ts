@@ -75,6 +75,7 @@ const statusByCode: Record<ApiErrorCode, number> = {
   unauthorized: 401,
   not_found: 404,
   conflict: 409,
+  would_overwrite: 409,
   failed: 500,
 };
 

@@ -10,6 +10,7 @@ const errorCodes: readonly ApiErrorCode[] = [
   'invalid_input',
   'not_found',
   'conflict',
+  'would_overwrite',
   'failed',
   'unauthorized',
 ];

@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { explainWriteError } from '../store/errors';
@@ -29,6 +30,26 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   syncDirectory(dir);
 }
 
+/** As `writeFileAtomic`, off the event loop (a slow disk or fsync never stalls other requests). */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    const file = await open(tmp, 'wx', 0o644);
+    try {
+      await file.writeFile(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw explainWriteError(e, path, 'Export to a writable folder.');
+  }
+  await syncDirectoryAsync(dir);
+}
+
 const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 /**
@@ -45,6 +66,15 @@ export function removeStaleTemporaries(dir: string, names: readonly string[]): v
   for (const entry of entries) {
     const m = TEMP_NAME.exec(entry);
     if (m && names.includes(m[1]) && !isAlive(Number(m[2]))) rmSync(join(dir, entry), { force: true });
+  }
+}
+
+/** As `removeStaleTemporaries`, off the event loop. */
+export async function removeStaleTemporariesAsync(dir: string, names: readonly string[]): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const m = TEMP_NAME.exec(entry);
+    if (m && names.includes(m[1]) && !isAlive(Number(m[2]))) await rm(join(dir, entry), { force: true });
   }
 }
 
@@ -67,5 +97,18 @@ function syncDirectory(dir: string): void {
     // Some filesystems (and Windows) cannot fsync a directory; the rename is still atomic.
   } finally {
     if (fd >= 0) closeSync(fd);
+  }
+}
+
+async function syncDirectoryAsync(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // As above: not every filesystem can fsync a directory.
   }
 }
