@@ -1,5 +1,6 @@
 import { lstat, mkdir, realpath, stat, statfs } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { shortPath as shorten } from '../quote';
 import { explainWriteError } from '../store/errors';
 import { ExportRefusedError } from './errors';
 
@@ -122,9 +123,4 @@ async function refusePseudoFilesystem(realExisting: string, dir: string): Promis
       `${shorten(dir)} is on a system pseudo-filesystem (like /proc, /sys or /dev); choose a real folder`,
     );
   }
-}
-
-/** Paths in messages stay one readable line even when a client sent a huge one. */
-function shorten(p: string): string {
-  return p.length <= 200 ? p : `${p.slice(0, 100)}…${p.slice(-99)}`;
 }
