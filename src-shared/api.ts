@@ -119,6 +119,40 @@ export const apiInputs = {
 } as const;
 
 export type ApiName = keyof typeof apiInputs;
+
+/**
+ * Who may make a call of a served project. `annotator`: everyone with a link (review: look, decide, undo,
+ * redo); `owner`: the owner's link only (import, training, ranking, accepting suggestions in bulk, export,
+ * cancelling jobs). The desktop app, the CLI and a `--no-token` loopback server act as the owner.
+ */
+export const ROLES = ['annotator', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The role each call needs, declared once; the transports' shared dispatch checks it for every call. */
+export const apiRoles = {
+  projectInfo: 'annotator',
+  importDataset: 'owner',
+  listSamples: 'annotator',
+  startTraining: 'owner',
+  cancelJob: 'owner',
+  listRuns: 'annotator',
+  computeIssues: 'owner',
+  getIssues: 'annotator',
+  decide: 'annotator',
+  // Relabels every matching issue from the model's suggestion, unseen: a project decision, not a review step.
+  acceptSuggestions: 'owner',
+  undo: 'annotator',
+  redo: 'annotator',
+  decisionHistory: 'annotator',
+  retrain: 'owner',
+  compareRuns: 'annotator',
+  exportLabels: 'owner',
+} as const satisfies Record<ApiName, Role>;
+
+/** Whether `role` may make the call `name` (the owner may make every call). */
+export function mayCall(role: Role, name: ApiName): boolean {
+  return role === 'owner' || apiRoles[name] === 'annotator';
+}
 /** What a caller passes (defaults may be left out). */
 export type ApiInput<K extends ApiName> = z.input<(typeof apiInputs)[K]>;
 /** What a handler receives after validation (defaults filled in). */
@@ -135,6 +169,8 @@ export interface ProjectInfo {
   issueSet: IssueSetInfo | null;
   counts: ReviewCounts;
   annotator: string;
+  /** The caller's role: what the UI offers (owner-only controls are hidden from annotators). */
+  role: Role;
   activeJobs: JobEvent[];
 }
 
@@ -265,6 +301,8 @@ export const API_ERROR_CODES = [
   'would_overwrite',
   'failed',
   'unauthorized',
+  /** The caller's role may not make this call (an annotator link asking for an owner action). */
+  'forbidden',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

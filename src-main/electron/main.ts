@@ -177,7 +177,7 @@ function menuActions(
   const dispatch = async (name: 'importDataset' | 'exportLabels', input: unknown) => {
     const service = services.current;
     if (!service) throw new Error('no project is open');
-    return dispatchCall(service, name, input);
+    return dispatchCall(service, name, input, 'owner');
   };
   const call = async (name: 'importDataset' | 'exportLabels', input: unknown) => {
     const outcome = await dispatch(name, input);

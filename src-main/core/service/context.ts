@@ -1,5 +1,6 @@
 import type { ApiEvent, ApiName, ApiOutputs, ApiParsed } from '../../../src-shared/api';
 import type { JobRunner } from '../jobs';
+import { OutsideRootsError, type PathRoots } from '../path-roots';
 import type { DecisionTarget } from '../store/decisions';
 import type { Project } from '../store/project';
 import { ServiceError } from './errors';
@@ -15,6 +16,10 @@ export interface ServiceContext {
   classCounts(): number[];
   /** A run's probability rows (large): the latest one asked for stays cached. */
   runProbs(runId: number): { k: number; values: Float32Array } | null;
+  /** The folders client paths must lie under (served projects), or null: unconfined. */
+  readonly pathRoots: PathRoots | null;
+  /** `path` when it may be read or written (under a root), else a `forbidden` error; the path as given when unconfined. */
+  confine(path: string, what: string): Promise<string>;
   /** Drops the caches that depend on the dataset (after an import). */
   forgetDataset(): void;
   /** Refuses to start an import or training job while another one runs. */
@@ -29,6 +34,7 @@ export function createContext(
   jobs: JobRunner,
   annotator: string,
   emit: (event: ApiEvent) => void,
+  pathRoots: PathRoots | null = null,
 ): ServiceContext {
   let probsCache: { runId: number; k: number; values: Float32Array } | null = null;
   let classCountsCache: { gen: number; counts: number[] } | null = null;
@@ -37,6 +43,17 @@ export function createContext(
     jobs,
     annotator,
     emit,
+    pathRoots,
+    async confine(path, what) {
+      if (!pathRoots) return path;
+      try {
+        await pathRoots.confine(path, what);
+      } catch (e) {
+        if (e instanceof OutsideRootsError) throw new ServiceError('forbidden', e.message);
+        throw e;
+      }
+      return path;
+    },
     classCounts() {
       const gen = project.datasetGeneration;
       if (classCountsCache?.gen !== gen) classCountsCache = { gen, counts: project.getClassCounts() };
