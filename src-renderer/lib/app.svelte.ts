@@ -1,4 +1,4 @@
-import type { ApiEvent, JobEvent, ProjectInfo } from '../../src-shared/api';
+import { mayCall, type ApiEvent, type ApiName, type JobEvent, type ProjectInfo } from '../../src-shared/api';
 import { addJobPoint, type JobCurves } from './jobs';
 import { toast, toastError } from './toasts.svelte';
 import { api, transport } from './transport';
@@ -42,6 +42,14 @@ class AppState {
       this.refreshTimer = null;
       void this.refresh();
     }, delayMs);
+  }
+
+  /**
+   * Whether this client's role may make the call: the UI hides what it may not do (the server refuses it
+   * anyway). Until the project info has loaded, only review is offered.
+   */
+  can(name: ApiName): boolean {
+    return mayCall(this.info?.role ?? 'annotator', name);
   }
 
   /** The latest job of a kind (running first), e.g. for the train page. */
