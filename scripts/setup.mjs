@@ -115,7 +115,7 @@ if (electronOk && display) {
     projectPath,
   ]);
 } else {
-  process.stderr.write('Open the URL below in a browser (#/review); Ctrl-C stops the server.\n');
+  process.stderr.write('Open the owner link below in a browser (#/review); Ctrl-C stops the server.\n');
   relabel('serve', '--project', projectPath);
 }
 
