@@ -48,8 +48,10 @@ describe('export', () => {
       '3,img3.png,0,,exclude,bob',
       '4,img4.png,1,1,keep,alice',
     ]);
-    const json = JSON.parse(readFileSync(join(out, 'decisions.json'), 'utf8'));
+    const jsonText = readFileSync(join(out, 'decisions.json'), 'utf8');
+    const json = JSON.parse(jsonText);
     expect(json).toHaveLength(3);
+    expect(jsonText).toBe(JSON.stringify(json, null, 1) + '\n');
     expect(readdirSync(out).sort()).toEqual([...EXPORT_FILES, MANIFEST_NAME].sort());
     const manifest = JSON.parse(readFileSync(r.manifest, 'utf8'));
     expect(Object.keys(manifest.files).sort()).toEqual([...EXPORT_FILES].sort());

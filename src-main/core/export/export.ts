@@ -1,8 +1,9 @@
 import { dirname, join } from 'node:path';
 import type { ExportResult } from '../../../src-shared/api';
-import type { Decision } from '../../../src-shared/domain';
+import { finalLabelOf, type Decision } from '../../../src-shared/domain';
+import { ProjectError } from '../store/errors';
 import type { Project } from '../store/project';
-import { removeStaleTemporariesAsync, writeFileAtomicAsync } from './atomic-write';
+import { AtomicFile, removeStaleTemporariesAsync } from './atomic-write';
 import { csvLine } from './csv';
 import { ExportRefusedError } from './errors';
 import {
@@ -11,7 +12,6 @@ import {
   keepAsBackup,
   MANIFEST_NAME,
   readManifest,
-  versionOf,
   writeManifest,
   type ExportManifest,
 } from './manifest';
@@ -60,7 +60,6 @@ export async function exportLabels(
   if (dataset.labelSource) protectedFolders.push(dirname(dataset.labelSource));
   const dir = await prepareOutFolder(outDir, protectedFolders);
 
-  const { contents, counts } = buildExport(project);
   const names = [...EXPORT_FILES, MANIFEST_NAME];
   const manifest = await readManifest(dir);
   const existing = await classifyExisting(dir, EXPORT_FILES, manifest === 'foreign' ? null : manifest);
@@ -76,22 +75,32 @@ export async function exportLabels(
   }
 
   await removeStaleTemporariesAsync(dir, names);
+  const files = await openExportFiles(dir);
+  let counts: ExportResult['counts'];
+  try {
+    counts = await writeExport(project, files);
+  } catch (e) {
+    await Promise.all(Object.values(files).map((f) => f.abort()));
+    throw e;
+  }
+
   const stamp = backupStamp(opts.now ?? new Date());
   const backups: string[] = [];
   for (const name of foreign) backups.push(await keepAsBackup(dir, name, stamp));
-
   const next: ExportManifest = {
     format: 'relabel-export',
     version: 1,
     project: project.path,
     exportedAt: new Date().toISOString(),
-    files: Object.fromEntries(EXPORT_FILES.map((name) => [name, [versionOf(contents[name])]])),
+    files: Object.fromEntries(
+      EXPORT_FILES.map((name) => [name, [{ size: files[name].size, sha256: files[name].digest() }]]),
+    ),
   };
-  // While writing: old and new versions both count as ours, whatever moment a kill lands.
+  // While the files are renamed into place, old and new versions both count as ours, wherever a kill lands.
   const during = structuredClone(next);
   for (const e of existing) if (e.state === 'ours') during.files[e.name].push(e.version);
   await writeManifest(dir, during);
-  for (const name of EXPORT_FILES) await writeFileAtomicAsync(join(dir, name), contents[name]);
+  for (const name of EXPORT_FILES) await files[name].commit();
   await writeManifest(dir, next);
 
   return {
@@ -103,51 +112,79 @@ export async function exportLabels(
   };
 }
 
-/** The bytes of the four export files, from the project as saved now. */
-function buildExport(project: Project): {
-  contents: Record<(typeof EXPORT_FILES)[number], Buffer>;
-  counts: ExportResult['counts'];
-} {
-  const samples = project.getSamples();
-  const byIndex = new Map(project.decisions.current().map((d) => [d.sampleIndex, d]));
+type ExportFiles = Record<(typeof EXPORT_FILES)[number], AtomicFile>;
 
-  const labels: string[] = [];
-  const excluded: string[] = [];
-  const audit: AuditRow[] = [];
-  const counts = { total: samples.length, relabeled: 0, excluded: 0, kept: 0, undecided: 0 };
-  for (const s of samples) {
-    const d = byIndex.get(s.index);
-    labels.push(String(d?.action === 'relabel' ? d.finalLabel : s.givenLabel));
-    if (!d) {
-      counts.undecided++;
-      continue;
-    }
-    if (d.action === 'exclude') {
-      excluded.push(s.path);
-      counts.excluded++;
-    } else if (d.action === 'relabel') counts.relabeled++;
-    else counts.kept++;
-    audit.push({
-      index: s.index,
-      file: s.path,
-      given: s.givenLabel,
-      final: d.finalLabel,
-      action: d.action,
-      annotator: d.annotator,
-      time: d.decidedAt,
-    });
+async function openExportFiles(dir: string): Promise<ExportFiles> {
+  const opened: AtomicFile[] = [];
+  try {
+    for (const name of EXPORT_FILES) opened.push(await AtomicFile.create(join(dir, name)));
+  } catch (e) {
+    await Promise.all(opened.map((f) => f.abort()));
+    throw e;
   }
-
-  const csv =
-    csvLine(['index', 'file', 'given', 'final', 'action', 'annotator', 'time']) +
-    audit.map((r) => csvLine([r.index, r.file, r.given, r.final, r.action, r.annotator, r.time])).join('');
-  return {
-    contents: {
-      'label_train.txt': Buffer.from(labels.join('\n') + '\n'),
-      'excluded.txt': Buffer.from(excluded.map((p) => p + '\n').join('')),
-      'decisions.csv': Buffer.from(csv),
-      'decisions.json': Buffer.from(JSON.stringify(audit, null, 1) + '\n'),
-    },
-    counts,
-  };
+  return Object.fromEntries(EXPORT_FILES.map((name, i) => [name, opened[i]])) as ExportFiles;
 }
+
+/** Rows read (and written) per slice; between slices the event loop serves other requests. */
+const SLICE = 1000;
+
+/**
+ * Writes the four files from the project as saved now, a slice of samples at a time (each read with its current
+ * decision, so every line agrees with its audit row), appending each slice to the temporary files off the event
+ * loop: a large export never stalls other clients nor holds the whole files in memory. The slices must add up to
+ * the dataset (an import switching it meanwhile fails the export, writing nothing).
+ */
+async function writeExport(project: Project, files: ExportFiles): Promise<ExportResult['counts']> {
+  const gen = project.datasetGeneration;
+  const total = project.requireDataset().numSamples;
+  const counts = { total, relabeled: 0, excluded: 0, kept: 0, undecided: 0 };
+  await files['decisions.csv'].write(
+    csvLine(['index', 'file', 'given', 'final', 'action', 'annotator', 'time']),
+  );
+  let audited = 0;
+  for (let from = 0; from < total; from += SLICE) {
+    const rows = project.labelRows(gen, from, from + SLICE);
+    if (rows.length !== Math.min(SLICE, total - from)) throw datasetChanged();
+    const labels: string[] = [];
+    const excluded: string[] = [];
+    const csv: string[] = [];
+    const json: string[] = [];
+    for (const [i, r] of rows.entries()) {
+      if (r.idx !== from + i) throw datasetChanged();
+      if (r.action === null) {
+        labels.push(`${r.given_label}\n`);
+        counts.undecided++;
+        continue;
+      }
+      const final = finalLabelOf(r.action, r.new_label, r.given_label);
+      labels.push(`${r.action === 'relabel' ? final : r.given_label}\n`);
+      if (r.action === 'exclude') {
+        excluded.push(`${r.path}\n`);
+        counts.excluded++;
+      } else if (r.action === 'relabel') counts.relabeled++;
+      else counts.kept++;
+      const row: AuditRow = {
+        index: r.idx,
+        file: r.path,
+        given: r.given_label,
+        final,
+        action: r.action,
+        annotator: r.annotator ?? '',
+        time: r.decided_at ?? '',
+      };
+      csv.push(csvLine([row.index, row.file, row.given, row.final, row.action, row.annotator, row.time]));
+      // As JSON.stringify(audit, null, 1) writes each element: indented by one more space.
+      json.push(`${audited++ ? ',\n' : '[\n'} ${JSON.stringify(row, null, 1).replace(/\n/g, '\n ')}`);
+    }
+    await files['label_train.txt'].write(labels.join(''));
+    await files['excluded.txt'].write(excluded.join(''));
+    await files['decisions.csv'].write(csv.join(''));
+    await files['decisions.json'].write(json.join(''));
+  }
+  await files['decisions.json'].write(audited ? '\n]\n' : '[]\n');
+  if (project.datasetGeneration !== gen) throw datasetChanged();
+  return counts;
+}
+
+const datasetChanged = () =>
+  new ProjectError('the dataset was re-imported while exporting; nothing was written. Export again.');

@@ -80,15 +80,16 @@ export function createContext(
     },
     sampleTargets(indices) {
       const n = project.getDatasetInfo()?.numSamples ?? 0;
-      return indices.map((i) => {
-        const s = i < n ? project.getSample(i) : undefined;
-        if (!s)
-          throw new ServiceError(
-            'not_found',
-            `image index ${i} does not exist (the dataset has ${n} images)`,
-          );
-        return { index: s.index, path: s.path, givenLabel: s.givenLabel };
-      });
+      const missing = indices.find((i) => i >= n);
+      const refs = missing === undefined ? project.sampleRefsAt(indices) : [];
+      const firstGap = missing ?? indices[refs.indexOf(undefined)];
+      if (firstGap !== undefined) {
+        throw new ServiceError(
+          'not_found',
+          `image index ${firstGap} does not exist (the dataset has ${n} images)`,
+        );
+      }
+      return refs as DecisionTarget[];
     },
     requireClass(label) {
       if (!project.getClasses().some((c) => c.id === label)) {

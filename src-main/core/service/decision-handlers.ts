@@ -35,8 +35,9 @@ export function decisionHandlers(
   ): UndoResult => {
     const decisions = project.decisions.currentFor(r.paths);
     // Samples of an undone batch may have left the dataset through a re-import: they change nothing visible.
+    const indices = project.indicesOfPaths(r.paths);
     const live = r.paths
-      .map((p, i) => ({ index: project.getSampleByPath(p)?.index ?? -1, decision: decisions[i] }))
+      .map((_p, i) => ({ index: indices[i], decision: decisions[i] }))
       .filter((x) => x.index >= 0);
     const change = {
       requestId: requestId ?? null,

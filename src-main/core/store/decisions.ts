@@ -190,10 +190,11 @@ export class DecisionStore {
           );
           const batchId = randomUUID();
           const at = nowIso();
+          const append = this.appender();
           for (const e of original) {
             const before = prior.get(e.sample_path, firstId) as
               { action: DecisionAction | 'clear'; new_label: number | null } | undefined;
-            this.append(
+            append(
               e,
               before?.action ?? 'clear',
               before?.new_label ?? null,
@@ -221,31 +222,32 @@ export class DecisionStore {
           const original = this.batchEvents(target);
           const batchId = randomUUID();
           const at = nowIso();
-          for (const e of original)
-            this.append(e, e.action, e.new_label, annotator, at, 'redo', target, batchId);
+          const append = this.appender();
+          for (const e of original) append(e, e.action, e.new_label, annotator, at, 'redo', target, batchId);
           return { batchId, paths: original.map((e) => e.sample_path) };
         })
         .immediate(),
     );
   }
 
-  private append(
-    e: EventRow,
-    action: DecisionAction | 'clear',
-    newLabel: number | null,
-    annotator: string,
-    at: string,
-    kind: 'undo' | 'redo',
-    target: string,
-    batchId: string,
-  ): void {
-    this.db
-      .prepare(
-        `INSERT INTO decision_events
-           (sample_path, sample_idx, action, new_label, annotator, created_at, kind, target_batch, batch_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
+  /** Appends undo/redo events; the statement is prepared once per batch, not once per event. */
+  private appender() {
+    const insert = this.db.prepare(
+      `INSERT INTO decision_events
+         (sample_path, sample_idx, action, new_label, annotator, created_at, kind, target_batch, batch_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    return (
+      e: EventRow,
+      action: DecisionAction | 'clear',
+      newLabel: number | null,
+      annotator: string,
+      at: string,
+      kind: 'undo' | 'redo',
+      target: string,
+      batchId: string,
+    ): void => {
+      insert.run(
         e.sample_path,
         e.sample_idx,
         action,
@@ -256,6 +258,7 @@ export class DecisionStore {
         target,
         batchId,
       );
+    };
   }
 
   /** The original decide events of a batch, oldest first. */
