@@ -25,6 +25,20 @@ import {
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
+
+/**
+ * The most images one decision may cover (a bulk decide, accepting suggestions): it is one SQLite transaction —
+ * one undo step, saved whole or not at all — and must stay short (tens of milliseconds) so that other clients are
+ * not kept waiting. The review UI decides at most a page at a time.
+ */
+export const MAX_BULK_DECISIONS = 2_000;
+
+/** Pages start anywhere in a dataset, never past what an SQLite integer and a JS number both hold exactly. */
+const pageOffset = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const classId = z.number().int().min(0).max(9999);
 
 export const filterBySchema = z.enum(FILTER_BY_METHODS);
@@ -66,7 +80,7 @@ export const apiInputs = {
     .object({
       classId: classId.optional(),
       search: z.string().max(256).optional(),
-      offset: z.number().int().min(0).default(0),
+      offset: pageOffset.default(0),
       limit: z.number().int().min(1).max(1000).default(100),
     })
     .strict(),
@@ -84,14 +98,19 @@ export const apiInputs = {
   getIssues: z
     .object({
       filter: issueFilterSchema.default({}),
-      offset: z.number().int().min(0).default(0),
+      offset: pageOffset.default(0),
       limit: z.number().int().min(1).max(1000).default(50),
     })
     .strict(),
   /** One decision applied to one or several samples (a bulk action is one undo step). */
   decide: z
     .object({
-      sampleIndices: z.array(sampleIndex).min(1).max(100_000),
+      // The same image twice is one decision.
+      sampleIndices: z
+        .array(sampleIndex)
+        .min(1)
+        .max(MAX_BULK_DECISIONS)
+        .transform((indices) => [...new Set(indices)]),
       action: z.enum(DECISION_ACTIONS),
       newLabel: classId.optional(),
       requestId,

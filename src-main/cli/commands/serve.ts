@@ -9,6 +9,7 @@ import { Project } from '../../core/store/project';
 import { hostForUrl, isLoopbackHost, type AccessTokens } from '../../server/auth';
 import { findRendererDir } from '../../server/renderer-dir';
 import { startServer } from '../../server/server';
+import { addLimitOptions, limitsFrom } from '../options';
 
 interface ServeOptions {
   project: string;
@@ -19,6 +20,8 @@ interface ServeOptions {
   token?: string | false;
   ownerToken?: string;
   dataRoot: string[];
+  maxClasses?: number;
+  maxFileMb?: number;
 }
 
 const portOption = (v: string) => {
@@ -38,7 +41,7 @@ const tokenOption = (flag: string) => (v: string) => {
 const collect = (v: string, all: string[]) => [...all, v];
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('serve')
     .description(
       'Serve the review app over HTTP: an owner link (everything) and an annotator link (review only)',
@@ -55,8 +58,8 @@ export function register(program: Command): void {
       "a folder clients may import from and export into (repeatable; default: the project's and its dataset's folders)",
       collect,
       [],
-    )
-    .action((opts: ServeOptions) => serve(opts));
+    );
+  addLimitOptions(cmd).action((opts: ServeOptions) => serve(opts));
 }
 
 /**
@@ -106,6 +109,7 @@ async function serve(opts: ServeOptions): Promise<void> {
     projectPath: opts.project,
     annotator: opts.annotator ?? userInfo().username,
     pathRoots,
+    limits: limitsFrom(opts),
   });
   let server;
   try {

@@ -1,4 +1,5 @@
 import type { DatasetInfo } from '../../../src-shared/domain';
+import type { DataLimits } from '../limits';
 import type { DatasetWriter, Project } from '../store/project';
 import { sha1Hex } from './content-hash';
 import { BadImageError, type Channels, type PixelTarget } from './decode';
@@ -19,6 +20,8 @@ export interface ImportOptions {
    * IDX files) before reading it; rejects to refuse. Served projects confine imports to their data roots.
    */
   confine?: (path: string, what: string) => Promise<unknown>;
+  /** Ceilings on classes and file sizes (default: DEFAULT_LIMITS). */
+  limits?: DataLimits;
   /** Label file for a seed folder (default: label_train.txt found by detectSource). */
   labels?: string;
   /** Square model input side; default: the images' own size (see chooseInputShape) or 64. */
@@ -71,9 +74,9 @@ export async function importDataset(
   const progress = throttledProgress(opts.onProgress);
   opts.signal?.throwIfAborted();
   progress(0, 1, 'listing', true);
-  const spec = typeof source === 'string' ? detectSource(source, { labels: opts.labels }) : source;
+  const spec = typeof source === 'string' ? await detectSource(source, { labels: opts.labels }) : source;
   if (opts.confine) for (const [path, what] of specPaths(spec)) await opts.confine(path, what);
-  const listing = listSource(spec);
+  const listing = await listSource(spec, opts.limits);
   const n = listing.entries.length;
   progress(1, 1, 'listing', true);
   opts.signal?.throwIfAborted();

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { DEFAULT_LIMITS, tooManyClasses, type DataLimits } from '../limits';
 import { readIdxFile } from './idx-file';
 import { assertSeveralLabels, numericClasses, type IdxListing } from './source-types';
 
@@ -59,9 +60,13 @@ function labelsFor(imagesFile: string, labelsBase: string): string {
 }
 
 /** Every image of an IDX pair, held in memory as raw grayscale (MNIST train: 47 MB), paths `idx:<n>`. */
-export function listIdxSource(imagesFile: string, labelsFile: string): IdxListing {
-  const images = readIdxFile(resolve(imagesFile), 3);
-  const labels = readIdxFile(resolve(labelsFile), 1);
+export async function listIdxSource(
+  imagesFile: string,
+  labelsFile: string,
+  limits: DataLimits = DEFAULT_LIMITS,
+): Promise<IdxListing> {
+  const images = await readIdxFile(resolve(imagesFile), 3, limits.maxFileBytes);
+  const labels = await readIdxFile(resolve(labelsFile), 1, limits.maxFileBytes);
   const [count, height, width] = images.dims;
   if (labels.dims[0] !== count) {
     throw new Error(`${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${count} images`);
@@ -69,6 +74,9 @@ export function listIdxSource(imagesFile: string, labelsFile: string): IdxListin
   if (count === 0) throw new Error(`${imagesFile} holds no images`);
   if (width === 0 || height === 0) throw new Error(`${imagesFile} has empty ${width}×${height} images`);
   const maxLabel = assertSeveralLabels(labels.data, resolve(labelsFile));
+  if (maxLabel >= limits.maxClasses) {
+    throw tooManyClasses(resolve(labelsFile), `label ${maxLabel}`, limits);
+  }
   return {
     format: 'idx',
     root: dirname(resolve(imagesFile)),

@@ -1,5 +1,6 @@
 import type { ApiEvent, ApiName, ApiOutputs, ApiParsed } from '../../../src-shared/api';
 import type { JobRunner } from '../jobs';
+import { DEFAULT_LIMITS, type DataLimits } from '../limits';
 import { OutsideRootsError, type PathRoots } from '../path-roots';
 import type { DecisionTarget } from '../store/decisions';
 import type { Project } from '../store/project';
@@ -16,6 +17,8 @@ export interface ServiceContext {
   classCounts(): number[];
   /** A run's probability rows (large): the latest one asked for stays cached. */
   runProbs(runId: number): { k: number; values: Float32Array } | null;
+  /** Ceilings on classes and file sizes for imports and rankings. */
+  readonly limits: DataLimits;
   /** The folders client paths must lie under (served projects), or null: unconfined. */
   readonly pathRoots: PathRoots | null;
   /** `path` when it may be read or written (under a root), else a `forbidden` error; the path as given when unconfined. */
@@ -35,6 +38,7 @@ export function createContext(
   annotator: string,
   emit: (event: ApiEvent) => void,
   pathRoots: PathRoots | null = null,
+  limits: DataLimits = DEFAULT_LIMITS,
 ): ServiceContext {
   let probsCache: { runId: number; k: number; values: Float32Array } | null = null;
   let classCountsCache: { gen: number; counts: number[] } | null = null;
@@ -44,6 +48,7 @@ export function createContext(
     annotator,
     emit,
     pathRoots,
+    limits,
     async confine(path, what) {
       if (!pathRoots) return path;
       try {

@@ -1,4 +1,4 @@
-import type { DecisionsChanged, UndoResult } from '../../../src-shared/api';
+import { MAX_BULK_DECISIONS, type DecisionsChanged, type UndoResult } from '../../../src-shared/api';
 import type { Decision, DecisionAction } from '../../../src-shared/domain';
 import { reviewCounts } from '../workflows/project-summary';
 import type { Handlers, ServiceContext } from './context';
@@ -65,8 +65,15 @@ export function decisionHandlers(
         ...input.filter,
         maxQuality: Math.min(input.maxQuality, input.filter.maxQuality ?? 1),
       };
-      const { rows } = project.issues.page(set.id, filter, 0, Number.MAX_SAFE_INTEGER);
-      if (rows.length === 0) throw new ServiceError('not_found', 'no issue matches this filter and score');
+      const { total, rows } = project.issues.page(set.id, filter, 0, MAX_BULK_DECISIONS);
+      if (total === 0) throw new ServiceError('not_found', 'no issue matches this filter and score');
+      if (total > MAX_BULK_DECISIONS) {
+        throw new ServiceError(
+          'invalid_input',
+          `${total.toLocaleString('en-US')} issues match this filter and score; at most ` +
+            `${MAX_BULK_DECISIONS.toLocaleString('en-US')} are accepted in one step: lower the score or narrow the filter`,
+        );
+      }
       const targets = ctx.sampleTargets(rows.map((r) => r.sampleIndex));
       const r = project.decisions.recordBatch(
         rows.map((row, i) => ({

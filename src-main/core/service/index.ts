@@ -10,6 +10,7 @@ import {
 import { parseApiInput } from '../../../src-shared/validate';
 import { readSampleImage } from '../dataset/media';
 import { JobRunner } from '../jobs';
+import type { DataLimits } from '../limits';
 import type { PathRoots } from '../path-roots';
 import { Project } from '../store/project';
 import { createContext, type Handlers } from './context';
@@ -39,6 +40,8 @@ export interface ServiceOptions {
    * after resolving symlinks; anything else is refused. Unset (desktop app, CLI): the user's own paths.
    */
   pathRoots?: PathRoots;
+  /** Ceilings on classes and data-file sizes (default: DEFAULT_LIMITS). */
+  limits?: DataLimits;
 }
 
 /**
@@ -64,6 +67,7 @@ export function createService(opts: ServiceOptions): RelabelService {
     opts.annotator.trim() || 'annotator',
     emit,
     opts.pathRoots ?? null,
+    opts.limits,
   );
   const handlers: Handlers = {
     ...projectHandlers(ctx),

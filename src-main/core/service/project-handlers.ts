@@ -26,6 +26,7 @@ export function projectHandlers(
         job.update({ phase: 'reading the dataset' });
         const r = await importDataset(project, input.source, {
           confine: ctx.pathRoots ? (path, what) => ctx.confine(path, what) : undefined,
+          limits: ctx.limits,
           labels: input.labels,
           inputSize: input.inputSize,
           onBadImage: input.onBadImage,
