@@ -1,5 +1,6 @@
 import type { TrainProgress } from '../core/train';
 import { createProgress, type Progress } from './progress';
+import { err } from './terminal';
 
 /** One progress bar per fold (or per model), fed by training progress events. */
 export function trainProgressPrinter(label: string): (p: TrainProgress) => void {
@@ -9,7 +10,7 @@ export function trainProgressPrinter(label: string): (p: TrainProgress) => void 
   return (p) => {
     if (p.backend && !announcedBackend) {
       announcedBackend = true;
-      process.stderr.write(`${label}: training on the ${p.backend} backend\n`);
+      err(`${label}: training on the ${p.backend} backend\n`);
     }
     if (p.batches === 0) return; // start/finish notices carry no batch counts
     const k = `${p.fold}`;

@@ -42,3 +42,23 @@ export function shortPath(p: string): string {
   const clean = escapeControl(p);
   return clean.length <= 200 ? clean : `${clean.slice(0, 100)}…${clean.slice(-99)}`;
 }
+
+/** Text for a terminal: every control character escaped except the line breaks that shape the output. */
+export function forTerminal(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => escapeControl(line))
+    .join('\n');
+}
+
+/**
+ * JSON for a terminal: JSON.stringify leaves DEL, the C1 controls (0x9b starts an escape sequence on some
+ * terminals) and the Unicode separators and bidi overrides as they are; here they become \u escapes, which
+ * JSON readers decode back to the same text.
+ */
+export function jsonForTerminal(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

@@ -19,7 +19,7 @@ import {
   type AccessTokens,
 } from './auth';
 import { securityHeaders } from '../transport/csp';
-import { EventStreams, HEARTBEAT_MS } from './events-route';
+import { EventStreams, HEARTBEAT_MS, MAX_STREAM_BUFFER, MAX_STREAMS } from './events-route';
 import { DEFAULT_BODY_LIMIT, readJsonBody } from './json-body';
 import { serveMedia } from './media-route';
 import { HttpError, sendError, sendJson } from './respond';
@@ -43,7 +43,40 @@ export interface ServerOptions {
   bodyLimit?: number;
   heartbeatMs?: number;
   log?: InternalErrorLog;
+  /** Connection limits (defaults: CONNECTION_LIMITS). */
+  limits?: Partial<ConnectionLimits>;
 }
+
+/**
+ * What one client may hold of the server: sized for a team of annotators (each browser tab keeps up to six
+ * connections and one event stream), tight enough that idle or trickling connections cannot pile up.
+ */
+export interface ConnectionLimits {
+  /** Sockets open at once; further ones are closed at once. */
+  maxConnections: number;
+  /** An idle keep-alive connection is closed after this long. */
+  keepAliveMs: number;
+  /** The request line and headers must arrive within this (slowloris). */
+  headersMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestMs: number;
+  /** A socket with no traffic at all (event streams get a heartbeat) is closed after this. */
+  idleMs: number;
+  /** Event streams open at once. */
+  maxStreams: number;
+  /** Unread event bytes per stream before that client is dropped. */
+  maxStreamBuffer: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  maxConnections: 256,
+  keepAliveMs: 5_000,
+  headersMs: 10_000,
+  requestMs: 30_000,
+  idleMs: 60_000,
+  maxStreams: MAX_STREAMS,
+  maxStreamBuffer: MAX_STREAM_BUFFER,
+};
 
 export interface RunningServer {
   url: string;
@@ -76,7 +109,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   if (!tokens && !isLoopbackHost(host))
     throw new Error(`serving on ${host} (not loopback) needs access tokens`);
   const root = openStaticRoot(opts.staticDir);
-  const streams = new EventStreams();
+  const limits = { ...CONNECTION_LIMITS, ...opts.limits };
+  const streams = new EventStreams(limits.maxStreamBuffer, limits.maxStreams);
   const ctx: Context = {
     service: opts.service,
     root,
@@ -91,9 +125,20 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     closing: false,
   };
 
-  const server = createServer((req, res) => {
-    handle(ctx, req, res).catch((e) => ctx.log(`${req.method} ${req.url}`, e));
-  });
+  const server = createServer(
+    {
+      keepAliveTimeout: limits.keepAliveMs,
+      headersTimeout: limits.headersMs,
+      requestTimeout: limits.requestMs,
+      // How often the two timeouts above are enforced.
+      connectionsCheckingInterval: Math.min(1_000, limits.headersMs),
+    },
+    (req, res) => {
+      handle(ctx, req, res).catch((e) => ctx.log(`${req.method} ${req.url}`, e));
+    },
+  );
+  server.maxConnections = limits.maxConnections;
+  server.timeout = limits.idleMs;
   // Malformed HTTP never reaches the handler; answer it with the same headers anyway.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();

@@ -7,6 +7,7 @@ import {
   type ApiErrorCode,
   type ApiName,
 } from '../../src-shared/api';
+import { excerpt } from '../core/quote';
 import { isServiceError, type TransportService } from './service-port';
 
 /**
@@ -29,9 +30,17 @@ export function isApiName(name: unknown): name is ApiName {
   return typeof name === 'string' && (apiNames as readonly string[]).includes(name);
 }
 
+/** The longest error message a client is sent; longer ones (a huge path in them) are cut. */
+export const MAX_ERROR_MESSAGE_CHARS = 1_000;
+
+/** One line, control characters escaped, at most MAX_ERROR_MESSAGE_CHARS: every client error message. */
+export function clientMessage(message: string): string {
+  return excerpt(message, MAX_ERROR_MESSAGE_CHARS);
+}
+
 /** Maps any thrown value to the error a client may see: ServiceError as is, everything else generic. */
 export function toClientError(context: string, error: unknown, log: InternalErrorLog): ApiErrorBody['error'] {
-  if (isServiceError(error)) return { code: error.code, message: error.message };
+  if (isServiceError(error)) return { code: error.code, message: clientMessage(error.message) };
   log(context, error);
   return { code: 'failed', message: INTERNAL_ERROR_MESSAGE };
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ExportRefusedError } from '../../core/export/errors';
 import { exportLabels } from '../../core/export/export';
 import { Project } from '../../core/store/project';
+import { out } from '../terminal';
 
 export function register(program: Command): void {
   program
@@ -16,7 +17,7 @@ export function register(program: Command): void {
         const r = await exportLabels(project, opts.out, { force: opts.force === true });
         const c = r.counts;
         const kept = r.backups.length ? `Kept the previous files as ${r.backups.join(', ')}\n` : '';
-        process.stdout.write(
+        out(
           `${kept}Wrote ${r.files.join(', ')}\n${c.total} images: ${c.relabeled} relabeled, ${c.excluded} excluded, ${c.kept} kept, ${c.undecided} undecided\n`,
         );
       } catch (e) {

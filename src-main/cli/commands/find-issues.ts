@@ -10,6 +10,7 @@ import {
   readPredProbsCsv,
   suggestedLabels,
 } from '../../core/clean';
+import { out } from '../terminal';
 
 /** Options of `relabel find-issues`, as commander hands them over (strings unparsed). */
 export interface FindIssuesOptions {
@@ -108,6 +109,6 @@ export function register(program: Command): void {
       intOption('--max-classes', 2),
     )
     .action((opts: FindIssuesOptions) => {
-      runFindIssues(opts, (text) => process.stdout.write(text));
+      runFindIssues(opts, (text) => out(text));
     });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
 import { importProbabilities } from '../../core/workflows/import-probs';
+import { out } from '../terminal';
 
 export function register(program: Command): void {
   program
@@ -14,7 +15,7 @@ export function register(program: Command): void {
       const project = Project.open(opts.project);
       try {
         const runId = importProbabilities(project, opts.csv);
-        process.stdout.write(`Imported as run #${runId}. Next: relabel issues --project ${project.path}\n`);
+        out(`Imported as run #${runId}. Next: relabel issues --project ${project.path}\n`);
       } finally {
         project.close();
       }

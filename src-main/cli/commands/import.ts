@@ -5,6 +5,7 @@ import { Project } from '../../core/store/project';
 import { withAbortOnSignal } from '../abort';
 import { addLimitOptions, choiceOption, intOption, limitsFrom } from '../options';
 import { createProgress, type Progress } from '../progress';
+import { out } from '../terminal';
 
 interface ImportCliOptions {
   project: string;
@@ -95,7 +96,7 @@ export function register(program: Command): void {
         if (r.skipped.length > SHOWN_SKIPS) lines.push(`    … and ${r.skipped.length - SHOWN_SKIPS} more`);
       }
       lines.push(`Next: relabel train --project ${project.path}`);
-      process.stdout.write(lines.join('\n') + '\n');
+      out(lines.join('\n') + '\n');
     } finally {
       progress?.done();
       project.close();

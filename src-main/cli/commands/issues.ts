@@ -5,6 +5,7 @@ import { csvLine } from '../../core/export/csv';
 import { computeIssueSet } from '../../core/workflows/label-issues';
 import { choiceOption, intOption } from '../options';
 import type { FilterBy, RankedBy } from '../../../src-shared/domain';
+import { out } from '../terminal';
 
 const FILTERS = [
   'prune_by_noise_rate',
@@ -61,7 +62,7 @@ export function register(program: Command): void {
                   .join(''),
             );
           }
-          process.stdout.write(
+          out(
             `${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (opts.out ? `; written to ${opts.out}` : '') +
               `\nReview them: relabel serve --project ${project.path}\n`,

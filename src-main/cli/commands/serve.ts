@@ -10,6 +10,7 @@ import { hostForUrl, isLoopbackHost, type AccessTokens } from '../../server/auth
 import { findRendererDir } from '../../server/renderer-dir';
 import { startServer } from '../../server/server';
 import { addLimitOptions, limitsFrom } from '../options';
+import { out, err } from '../terminal';
 
 interface ServeOptions {
   project: string;
@@ -120,7 +121,7 @@ async function serve(opts: ServeOptions): Promise<void> {
   }
   const url = `http://${hostForUrl(opts.host)}:${server.port}/`;
   const link = (token: string) => `${url}?token=${token}`;
-  process.stdout.write(
+  out(
     `Relabel is serving ${url}\n` +
       (tokens
         ? `  owner (everything; keep it to yourself): ${link(tokens.owner)}\n` +
@@ -128,11 +129,9 @@ async function serve(opts: ServeOptions): Promise<void> {
         : ''),
   );
   if (!tokens) {
-    process.stderr.write(
-      'warning: --no-token: any local user or process that can reach this port acts as the owner\n',
-    );
+    err('warning: --no-token: any local user or process that can reach this port acts as the owner\n');
   }
-  process.stderr.write(
+  err(
     `project ${opts.project}; imports and exports only under ${pathRoots.dirs.join(', ')}; press Ctrl-C to stop\n`,
   );
 
@@ -141,14 +140,12 @@ async function serve(opts: ServeOptions): Promise<void> {
     const stop = (signal: NodeJS.Signals) => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      process.stderr.write(`${signal}: stopping…\n`);
+      err(`${signal}: stopping…\n`);
       // Stop taking requests (and end event streams) first, then cancel jobs and close the project.
       running
         .close()
         .then(() => service.close())
-        .catch((e) =>
-          process.stderr.write(`relabel: while stopping: ${e instanceof Error ? e.message : e}\n`),
-        )
+        .catch((e) => err(`relabel: while stopping: ${e instanceof Error ? e.message : e}\n`))
         .finally(resolve);
     };
     process.on('SIGINT', stop);
