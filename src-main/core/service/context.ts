@@ -50,6 +50,8 @@ export function createContext(
     pathRoots,
     limits,
     async confine(path, what) {
+      if (path.includes('\0'))
+        throw new ServiceError('invalid_input', `the ${what} path contains a NUL character`);
       if (!pathRoots) return path;
       try {
         await pathRoots.confine(path, what);
