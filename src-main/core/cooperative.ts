@@ -23,7 +23,7 @@ export function yielder(budgetMs = 10): () => Promise<void> | null {
 export async function sortCooperatively<T>(
   items: readonly T[],
   compare: (a: T, b: T) => number,
-  run = 2048,
+  run = 256,
 ): Promise<T[]> {
   const pause = yielder();
   let runs: T[][] = [];
@@ -47,7 +47,7 @@ export async function sortCooperatively<T>(
       while (i < a.length && j < b.length) {
         // `<= 0` keeps equal items in input order (stability).
         merged[k++] = compare(a[i], b[j]) <= 0 ? a[i++] : b[j++];
-        if ((k & 1023) === 0) await pause();
+        if ((k & 255) === 0) await pause();
       }
       while (i < a.length) merged[k++] = a[i++];
       while (j < b.length) merged[k++] = b[j++];

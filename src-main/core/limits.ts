@@ -17,6 +17,12 @@ export const DEFAULT_LIMITS: DataLimits = {
 /** Bytes of one image file (import and media): far above any training image, far below a memory problem. */
 export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Images one dataset may have: far above the 100,000 Relabel is built for (ImageNet has 1.3 million), low enough
+ * that a listing always fits in memory. Listing stops at the first image past it.
+ */
+export const MAX_SAMPLES = 2_000_000;
+
 /** Characters of one line of a label file or dataset CSV. */
 export const MAX_LINE_CHARS = 65_536;
 

@@ -1,7 +1,10 @@
 import type { Dirent } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { opendir, realpath, stat } from 'node:fs/promises';
+import { yielder } from '../cooperative';
 import { extname, relative, sep } from 'node:path';
+import { MAX_SAMPLES } from '../limits';
 import { shortPath } from '../quote';
+import { tooManySamples } from './label-file';
 import { naturalSortCooperatively } from './natural-sort';
 
 /** Extensions listed as images; all decodable by sharp's bundled libvips. */
@@ -23,7 +26,10 @@ export const isImageName = (name: string): boolean => IMAGE_EXTENSIONS.includes(
 /** The entries of a folder, listed off the event loop; one clear message when it cannot be listed. */
 export async function readDirOrThrow(dir: string): Promise<Dirent[]> {
   try {
-    return await readdir(dir, { withFileTypes: true });
+    // Streamed a few hundred entries at a time: a folder of 100,000 images never arrives in one piece.
+    const entries: Dirent[] = [];
+    for await (const d of await opendir(dir, { bufferSize: 256 })) entries.push(d);
+    return entries;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOTDIR') throw new Error(`${shortPath(dir)} is not a folder`);
@@ -41,6 +47,7 @@ export async function listImageNames(dir: string): Promise<string[]> {
   const names = (await readDirOrThrow(dir))
     .filter((d) => !d.name.startsWith('.') && isImageName(d.name))
     .map((d) => d.name);
+  if (names.length > MAX_SAMPLES) throw tooManySamples(dir);
   return naturalSortCooperatively(names);
 }
 
@@ -75,10 +82,13 @@ export const toPosix = (p: string): string => p.split(sep).join('/');
 
 export const joinRel = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
 
-/** Paths differing only in letter case collide on Windows and macOS: refuse them up front. */
-export function assertNoCaseCollisions(paths: Iterable<string>, where: string): void {
+/** Paths differing only in letter case collide on Windows and macOS: refuse them up front (in slices). */
+export async function assertNoCaseCollisions(paths: Iterable<string>, where: string): Promise<void> {
   const seen = new Map<string, string>();
+  const pause = yielder();
+  let n = 0;
   for (const p of paths) {
+    if ((++n & 1023) === 0) await pause();
     const key = p.toLowerCase();
     const other = seen.get(key);
     if (other !== undefined && other !== p) {

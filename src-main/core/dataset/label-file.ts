@@ -1,5 +1,5 @@
 import { yielder } from '../cooperative';
-import { DEFAULT_LIMITS, MAX_LINE_CHARS, type DataLimits } from '../limits';
+import { DEFAULT_LIMITS, MAX_LINE_CHARS, MAX_SAMPLES, type DataLimits } from '../limits';
 import { excerpt, shortPath } from '../quote';
 import { readRegularFile } from './regular-file';
 
@@ -51,9 +51,34 @@ export function parseLabel(
 }
 
 /**
+ * Calls `onLine(line, lineNo)` for each line of `text` (LF, CRLF or CR; a leading BOM skipped; a final line break
+ * ends the last line), without splitting the whole text into an array first, and letting the event loop run every
+ * few hundred lines. `onLine` returns false to stop early. Resolves with the number of lines visited.
+ */
+export async function eachLine(
+  text: string,
+  onLine: (line: string, lineNo: number) => boolean | void,
+): Promise<number> {
+  const pause = yielder();
+  const breaks = /\r\n|\n|\r/g;
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    breaks.lastIndex = start;
+    const m = breaks.exec(text);
+    const end = m ? m.index : text.length;
+    lineNo++;
+    if (onLine(text.slice(start, end), lineNo) === false) return lineNo;
+    start = m ? m.index + m[0].length : text.length;
+    if ((lineNo & 255) === 0) await pause();
+  }
+  return lineNo;
+}
+
+/**
  * label_train.txt: one integer per line, line i = label of the i-th image in natural name order. Read off the
- * event loop (a regular file only, at most `limits.maxFileBytes`) and parsed in slices. With `images`, the
- * line count must equal their count.
+ * event loop (a regular file only, at most `limits.maxFileBytes`) and parsed line by line in slices, stopping at
+ * the first line past the images it must label (`images`) or past MAX_SAMPLES.
  */
 export async function readLabelFile(
   file: string,
@@ -61,20 +86,28 @@ export async function readLabelFile(
   images?: { count: number; dir: string },
 ): Promise<number[]> {
   const text = (await readRegularFile(file, 'label file', limits.maxFileBytes)).toString('utf8');
-  const lines = splitLines(text);
-  if (lines.length === 0) throw new Error(`label file ${shortPath(file)} is empty`);
-  const pause = yielder();
-  const labels = new Array<number>(lines.length);
-  for (let i = 0; i < lines.length; i++) {
-    assertLineLength(lines[i], file, i + 1);
-    labels[i] = parseLabel(lines[i], file, i + 1, limits.maxClasses);
-    if ((i & 4095) === 0) await pause();
-  }
-  if (images && lines.length !== images.count) {
+  const most = Math.min(images?.count ?? MAX_SAMPLES, MAX_SAMPLES);
+  const labels: number[] = [];
+  const lines = await eachLine(text, (line, lineNo) => {
+    assertLineLength(line, file, lineNo);
+    labels.push(parseLabel(line, file, lineNo, limits.maxClasses));
+    // One line past the images is parsed (its own error, such as a blank line, is the clearer one), then stop.
+    return lineNo <= most;
+  });
+  if (lines === 0) throw new Error(`label file ${shortPath(file)} is empty`);
+  if (images && lines !== images.count) {
+    const counted = lines > most ? `more than ${images.count} labels` : `${lines} labels`;
     throw new Error(
-      `${shortPath(file)} has ${lines.length} labels but ${shortPath(images.dir)} has ${images.count} images; ` +
+      `${shortPath(file)} has ${counted} but ${shortPath(images.dir)} has ${images.count} images; ` +
         `line i must be the label of the i-th image in name order`,
     );
   }
+  if (lines > MAX_SAMPLES) throw tooManySamples(file);
   return labels;
+}
+
+export function tooManySamples(where: string): Error {
+  return new Error(
+    `${shortPath(where)} lists more than ${MAX_SAMPLES.toLocaleString('en-US')} images, the most one dataset may have`,
+  );
 }

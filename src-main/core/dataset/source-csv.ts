@@ -3,10 +3,9 @@ import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ClassInfo } from '../../../src-shared/domain';
 import { parseCsvLine } from './csv-lines';
 import { assertNoCaseCollisions, toPosix } from './image-files';
-import { yielder } from '../cooperative';
-import { DEFAULT_LIMITS, tooManyClasses, type DataLimits } from '../limits';
+import { DEFAULT_LIMITS, MAX_SAMPLES, tooManyClasses, type DataLimits } from '../limits';
 import { excerpt, shortPath } from '../quote';
-import { assertLineLength, parseLabel, splitLines } from './label-file';
+import { assertLineLength, eachLine, parseLabel, tooManySamples } from './label-file';
 import { readRegularFile } from './regular-file';
 import { assertSeveralLabels, numericClasses, type FileListing } from './source-types';
 
@@ -25,29 +24,30 @@ export async function listCsvSource(
 ): Promise<FileListing> {
   const file = resolve(csvFile);
   const text = (await readRegularFile(file, 'CSV', limits.maxFileBytes)).toString('utf8');
-  const lines = splitLines(text);
-  if (lines.length === 0)
-    throw new Error(`${shortPath(file)} is empty; expected a header line such as "path,label"`);
-  assertLineLength(lines[0], file, 1);
-  const header = parseCsvLine(lines[0], file, 1).map((h) => h.trim().toLowerCase());
-  const pathCol = header.findIndex((h) => PATH_COLUMNS.includes(h));
-  const labelCol = header.findIndex((h) => LABEL_COLUMNS.includes(h));
-  if (pathCol < 0 || labelCol < 0) {
-    throw new Error(
-      `${shortPath(file)}:1: the header must name a path column and a label column (e.g. "path,label"), got "${excerpt(lines[0])}"`,
-    );
-  }
+  let header: string[] | null = null;
+  let pathCol = -1;
+  let labelCol = -1;
   const root = await realpath(dirname(file));
   const paths: string[] = [];
   const rawLabels: string[] = [];
   const firstLine = new Map<string, number>();
-  const pause = yielder();
-  for (let i = 1; i < lines.length; i++) {
-    const lineNo = i + 1;
+  const lines = await eachLine(text, (line, lineNo) => {
+    assertLineLength(line, file, lineNo);
+    if (header === null) {
+      header = parseCsvLine(line, file, 1).map((h) => h.trim().toLowerCase());
+      pathCol = header.findIndex((h) => PATH_COLUMNS.includes(h));
+      labelCol = header.findIndex((h) => LABEL_COLUMNS.includes(h));
+      if (pathCol < 0 || labelCol < 0) {
+        throw new Error(
+          `${shortPath(file)}:1: the header must name a path column and a label column (e.g. "path,label"), got "${excerpt(line)}"`,
+        );
+      }
+      return;
+    }
     const where = `${shortPath(file)}:${lineNo}`;
-    assertLineLength(lines[i], file, lineNo);
-    if (lines[i].trim() === '') throw new Error(`${where}: blank line`);
-    const fields = parseCsvLine(lines[i], file, lineNo);
+    if (paths.length >= MAX_SAMPLES) throw tooManySamples(file);
+    if (line.trim() === '') throw new Error(`${where}: blank line`);
+    const fields = parseCsvLine(line, file, lineNo);
     if (fields.length !== header.length) {
       throw new Error(`${where}: ${fields.length} fields, the header has ${header.length}`);
     }
@@ -59,10 +59,11 @@ export async function listCsvSource(
     firstLine.set(path, lineNo);
     paths.push(path);
     rawLabels.push(label);
-    if ((i & 2047) === 0) await pause();
-  }
+  });
+  if (lines === 0)
+    throw new Error(`${shortPath(file)} is empty; expected a header line such as "path,label"`);
   if (paths.length === 0) throw new Error(`${shortPath(file)} lists no images (only a header)`);
-  assertNoCaseCollisions(paths, file);
+  await assertNoCaseCollisions(paths, file);
   const { labels, classes } = labelsOf(rawLabels, file, limits);
   return {
     format: 'csv',

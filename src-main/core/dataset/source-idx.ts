@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DEFAULT_LIMITS, tooManyClasses, type DataLimits } from '../limits';
+import { DEFAULT_LIMITS, MAX_SAMPLES, tooManyClasses, type DataLimits } from '../limits';
+import { tooManySamples } from './label-file';
 import { readIdxFile } from './idx-file';
 import { assertSeveralLabels, numericClasses, type IdxListing } from './source-types';
 
@@ -72,6 +73,7 @@ export async function listIdxSource(
     throw new Error(`${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${count} images`);
   }
   if (count === 0) throw new Error(`${imagesFile} holds no images`);
+  if (count > MAX_SAMPLES) throw tooManySamples(imagesFile);
   if (width === 0 || height === 0) throw new Error(`${imagesFile} has empty ${width}×${height} images`);
   const maxLabel = assertSeveralLabels(labels.data, resolve(labelsFile));
   if (maxLabel >= limits.maxClasses) {

@@ -1,6 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { DEFAULT_LIMITS, tooManyClasses, type DataLimits } from '../limits';
+import { DEFAULT_LIMITS, MAX_SAMPLES, tooManyClasses, type DataLimits } from '../limits';
+import { tooManySamples } from './label-file';
 import { shortPath } from '../quote';
 import {
   assertNoCaseCollisions,
@@ -36,7 +37,7 @@ export async function listImageFolderSource(
   classDirs.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (classDirs.length === 0)
     throw new Error(`${shortPath(root)} has no class folders (expected ${shortPath(root)}/<class>/<image>)`);
-  assertNoCaseCollisions(classDirs, root);
+  await assertNoCaseCollisions(classDirs, root);
 
   const entries: SourceEntry[] = [];
   const classes = classDirs.map((name, id) => ({ id, name }));
@@ -45,6 +46,7 @@ export async function listImageFolderSource(
     const files = await naturalSortCooperatively(await collectImages(root, c.name, new Set()));
     if (files.length === 0) empty.push(c.name);
     for (const path of files) entries.push({ path, label: c.id });
+    if (entries.length > MAX_SAMPLES) throw tooManySamples(root);
   }
   if (entries.length === 0) throw noImagesError(`${root} or its class folders`);
   const withImages = classes.filter((c) => !empty.includes(c.name));
@@ -58,7 +60,7 @@ export async function listImageFolderSource(
       `class folder(s) without images in ${shortPath(root)}: ${shortPath(empty.join(', '))}; remove them or add images`,
     );
   }
-  assertNoCaseCollisions(
+  await assertNoCaseCollisions(
     entries.map((e) => e.path),
     root,
   );

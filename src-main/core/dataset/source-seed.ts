@@ -17,7 +17,7 @@ export async function listSeedSource(
   const dir = resolve(imagesDir);
   const names = await listImageNames(dir);
   if (names.length === 0) throw noImagesError(dir);
-  assertNoCaseCollisions(names, dir);
+  await assertNoCaseCollisions(names, dir);
   const labelPath = resolve(labelFile);
   const labels = await readLabelFile(labelPath, limits, { count: names.length, dir });
   const maxLabel = assertSeveralLabels(labels, labelPath);

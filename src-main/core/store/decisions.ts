@@ -151,8 +151,9 @@ export class DecisionStore {
       const out = { keep: 0, relabel: 0, exclude: 0 };
       const rows = this.db
         .prepare(
+          // CROSS JOIN keeps current_decisions outside: O(decisions), not O(samples) (SQLite would scan samples).
           `SELECT d.action, count(*) AS n FROM current_decisions d
-             JOIN samples s ON s.gen = ? AND s.path = d.sample_path GROUP BY d.action`,
+             CROSS JOIN samples s ON s.gen = ? AND s.path = d.sample_path GROUP BY d.action`,
         )
         .all(this.generation()) as { action: DecisionAction; n: number }[];
       for (const r of rows) out[r.action] = r.n;
