@@ -23,8 +23,8 @@ export const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
  */
 export const MAX_SAMPLES = 2_000_000;
 
-/** Characters of one line of a label file or dataset CSV. */
-export const MAX_LINE_CHARS = 65_536;
+/** Bytes of one line of a label file or dataset CSV. */
+export const MAX_LINE_BYTES = 65_536;
 
 /** "256 MB", "1.5 GB": sizes in messages. */
 export function formatBytes(n: number): string {

@@ -1,5 +1,5 @@
 import { yielder } from '../cooperative';
-import { DEFAULT_LIMITS, MAX_LINE_CHARS, MAX_SAMPLES, type DataLimits } from '../limits';
+import { DEFAULT_LIMITS, MAX_LINE_BYTES, MAX_SAMPLES, type DataLimits } from '../limits';
 import { excerpt, shortPath } from '../quote';
 import { readRegularFile } from './regular-file';
 
@@ -12,16 +12,6 @@ export function splitLines(text: string): string[] {
   const lines = body.split(/\r\n|\n|\r/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
-}
-
-/** Throws when a line is too long to be a label or a CSV record (the file is not what it claims to be). */
-export function assertLineLength(line: string, file: string, lineNo: number): void {
-  if (line.length > MAX_LINE_CHARS) {
-    throw new Error(
-      `${shortPath(file)}:${lineNo}: the line is ${line.length.toLocaleString('en-US')} characters long ` +
-        `(at most ${MAX_LINE_CHARS.toLocaleString('en-US')}): "${excerpt(line)}"`,
-    );
-  }
 }
 
 /**
@@ -51,25 +41,42 @@ export function parseLabel(
 }
 
 /**
- * Calls `onLine(line, lineNo)` for each line of `text` (LF, CRLF or CR; a leading BOM skipped; a final line break
- * ends the last line), without splitting the whole text into an array first, and letting the event loop run every
- * few hundred lines. `onLine` returns false to stop early. Resolves with the number of lines visited.
+ * Calls `onLine(line, lineNo)` for each line of the UTF-8 `bytes` (LF, CRLF or CR; a leading BOM skipped; a final
+ * line break ends the last line). Lines are found with the native byte search and decoded one at a time, so a
+ * 50 MB file is never turned into one string nor split into an array; a line longer than MAX_LINE_BYTES is refused
+ * before it is decoded; the event loop runs every few hundred lines. `onLine` returns false to stop early.
+ * Resolves with the number of lines visited.
  */
 export async function eachLine(
-  text: string,
+  bytes: Buffer,
+  file: string,
   onLine: (line: string, lineNo: number) => boolean | void,
 ): Promise<number> {
   const pause = yielder();
-  const breaks = /\r\n|\n|\r/g;
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const hasCR = bytes.indexOf(13) >= 0;
+  let nextCR = hasCR ? bytes.indexOf(13) : -1;
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let lineNo = 0;
-  while (start < text.length) {
-    breaks.lastIndex = start;
-    const m = breaks.exec(text);
-    const end = m ? m.index : text.length;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    let next = end + 1;
+    if (hasCR) {
+      if (nextCR >= 0 && nextCR < start) nextCR = bytes.indexOf(13, start);
+      if (nextCR >= 0 && nextCR < end) {
+        next = bytes[nextCR + 1] === 10 ? nextCR + 2 : nextCR + 1;
+        end = nextCR;
+      }
+    }
     lineNo++;
-    if (onLine(text.slice(start, end), lineNo) === false) return lineNo;
-    start = m ? m.index + m[0].length : text.length;
+    if (end - start > MAX_LINE_BYTES) {
+      throw new Error(
+        `${shortPath(file)}:${lineNo}: the line is ${(end - start).toLocaleString('en-US')} bytes long ` +
+          `(at most ${MAX_LINE_BYTES.toLocaleString('en-US')}): "${excerpt(bytes.toString('utf8', start, start + 320))}"`,
+      );
+    }
+    if (onLine(bytes.toString('utf8', start, end), lineNo) === false) return lineNo;
+    start = next;
     if ((lineNo & 255) === 0) await pause();
   }
   return lineNo;
@@ -85,11 +92,10 @@ export async function readLabelFile(
   limits: DataLimits = DEFAULT_LIMITS,
   images?: { count: number; dir: string },
 ): Promise<number[]> {
-  const text = (await readRegularFile(file, 'label file', limits.maxFileBytes)).toString('utf8');
+  const bytes = await readRegularFile(file, 'label file', limits.maxFileBytes);
   const most = Math.min(images?.count ?? MAX_SAMPLES, MAX_SAMPLES);
   const labels: number[] = [];
-  const lines = await eachLine(text, (line, lineNo) => {
-    assertLineLength(line, file, lineNo);
+  const lines = await eachLine(bytes, file, (line, lineNo) => {
     labels.push(parseLabel(line, file, lineNo, limits.maxClasses));
     // One line past the images is parsed (its own error, such as a blank line, is the clearer one), then stop.
     return lineNo <= most;

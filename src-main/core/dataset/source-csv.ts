@@ -5,7 +5,7 @@ import { parseCsvLine } from './csv-lines';
 import { assertNoCaseCollisions, toPosix } from './image-files';
 import { DEFAULT_LIMITS, MAX_SAMPLES, tooManyClasses, type DataLimits } from '../limits';
 import { excerpt, shortPath } from '../quote';
-import { assertLineLength, eachLine, parseLabel, tooManySamples } from './label-file';
+import { eachLine, parseLabel, tooManySamples } from './label-file';
 import { readRegularFile } from './regular-file';
 import { assertSeveralLabels, numericClasses, type FileListing } from './source-types';
 
@@ -23,7 +23,7 @@ export async function listCsvSource(
   limits: DataLimits = DEFAULT_LIMITS,
 ): Promise<FileListing> {
   const file = resolve(csvFile);
-  const text = (await readRegularFile(file, 'CSV', limits.maxFileBytes)).toString('utf8');
+  const bytes = await readRegularFile(file, 'CSV', limits.maxFileBytes);
   let header: string[] | null = null;
   let pathCol = -1;
   let labelCol = -1;
@@ -31,8 +31,7 @@ export async function listCsvSource(
   const paths: string[] = [];
   const rawLabels: string[] = [];
   const firstLine = new Map<string, number>();
-  const lines = await eachLine(text, (line, lineNo) => {
-    assertLineLength(line, file, lineNo);
+  const lines = await eachLine(bytes, file, (line, lineNo) => {
     if (header === null) {
       header = parseCsvLine(line, file, 1).map((h) => h.trim().toLowerCase());
       pathCol = header.findIndex((h) => PATH_COLUMNS.includes(h));
