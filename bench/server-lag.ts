@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServe, type Served } from '../e2e/helpers/serve';
 import { Project } from '../src-main/core/store/project';
-import { mulberry32 } from '../src-main/core/random/mulberry32';
+import { mulberry32 } from '../src-main/core/random/seeded';
 
 const N = 100_000;
 const N_ISSUES = 2_500;

@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { DEFAULT_LIMITS } from '../../core/limits';
 import { intOption } from '../options';
-import type { FilterBy, RankedBy } from '../../../src-shared/domain';
+import { out } from '../terminal';
 import {
+  DEFAULT_FILTER_BY,
+  DEFAULT_RANKED_BY,
   FILTER_BY_METHODS,
   RANKED_BY_METHODS,
-  findLabelIssues,
-  getLabelQualityScores,
-  readPredProbsCsv,
-  suggestedLabels,
-} from '../../core/clean';
-import { out } from '../terminal';
+  type FilterBy,
+  type RankedBy,
+} from '../../../src-shared/domain';
+import { findLabelIssues, getLabelQualityScores, readPredProbsCsv, suggestedLabels } from '../../core/clean';
 
 /** Options of `relabel find-issues`, as commander hands them over (strings unparsed). */
 export interface FindIssuesOptions {
@@ -27,7 +27,7 @@ export interface FindIssuesOptions {
 }
 
 function parseFilterBy(value: string | undefined): FilterBy {
-  const v = value ?? 'prune_by_noise_rate';
+  const v = value ?? DEFAULT_FILTER_BY;
   if (!(FILTER_BY_METHODS as readonly string[]).includes(v)) {
     throw new Error(`--filter-by must be one of ${FILTER_BY_METHODS.join(', ')}; got '${v}'`);
   }
@@ -35,7 +35,7 @@ function parseFilterBy(value: string | undefined): FilterBy {
 }
 
 function parseRankedBy(value: string | undefined, flag: string, allowNone: boolean): RankedBy | null {
-  const v = value ?? 'self_confidence';
+  const v = value ?? DEFAULT_RANKED_BY;
   if (allowNone && v === 'none') return null;
   if (!(RANKED_BY_METHODS as readonly string[]).includes(v)) {
     const choices = RANKED_BY_METHODS.join(', ') + (allowNone ? ' or none' : '');

@@ -8,7 +8,7 @@ import { listCsvSource } from './source-csv';
 import { findIdxFiles, listIdxSource } from './source-idx';
 import { listImageFolderSource } from './source-imagefolder';
 import { listSeedSource } from './source-seed';
-import type { DatasetListing, SourceSpec } from './source-types';
+import type { ClassNaming, DatasetListing, SourceSpec } from './source-types';
 
 export const LABEL_FILE = 'label_train.txt';
 export const IMAGES_SUBFOLDER = 'train_img';
@@ -90,23 +90,31 @@ function seedImagesDir(dir: string): string {
   return isDir(sub) ? sub : dir;
 }
 
-/** Lists the entries of a resolved source (no image is decoded), off the event loop and in slices. */
+/**
+ * Lists the entries of a resolved source (no image is decoded), off the event loop and in slices. Integer labels
+ * are named by `naming.names`, else by a classes.txt beside the label file, else by number.
+ */
 export async function listSource(
   spec: SourceSpec,
+  naming: ClassNaming = {},
   limits: DataLimits = DEFAULT_LIMITS,
 ): Promise<DatasetListing> {
   switch (spec.kind) {
     case 'seed':
-      return listSeedSource(spec.images, spec.labels, limits);
+      return listSeedSource(spec.images, spec.labels, naming, limits);
     case 'imagefolder':
+      if (naming.names)
+        throw new Error(
+          `${shortPath(spec.root)}: class folders name the classes; --class-names does not apply`,
+        );
       return listImageFolderSource(spec.root, limits);
     case 'csv':
-      return listCsvSource(spec.csv, limits);
+      return listCsvSource(spec.csv, naming, limits);
     case 'idx': {
-      if (spec.labels) return listIdxSource(spec.images, spec.labels, limits);
+      if (spec.labels) return listIdxSource(spec.images, spec.labels, naming, limits);
       const pair = findIdxFiles(spec.images);
       if (!pair) throw new Error(`${shortPath(spec.images)} is not an IDX images file or prefix`);
-      return listIdxSource(pair.images, pair.labels, limits);
+      return listIdxSource(pair.images, pair.labels, naming, limits);
     }
   }
 }

@@ -27,6 +27,10 @@ export interface ImportOptions {
   /** Square model input side; default: the images' own size (see chooseInputShape) or 64. */
   inputSize?: number;
   channels?: Channels | 'auto';
+  /** Names of classes 0..K-1 for integer labels (default: classes.txt beside the label file, else numbers). */
+  classNames?: string[];
+  /** Accept class ids below the largest label that no image carries (default: an error naming the line). */
+  allowEmptyClasses?: boolean;
   /** 'skip': keep going and report bad images; 'stop': fail the import and keep the previous dataset. */
   onBadImage: 'skip' | 'stop';
   /** Images decoded at the same time (bounded memory). */
@@ -76,7 +80,15 @@ export async function importDataset(
   progress(0, 1, 'listing', true);
   const spec = typeof source === 'string' ? await detectSource(source, { labels: opts.labels }) : source;
   if (opts.confine) for (const [path, what] of specPaths(spec)) await opts.confine(path, what);
-  const listing = await listSource(spec, opts.limits);
+  const listing = await listSource(
+    spec,
+    {
+      names: opts.classNames,
+      namesSource: 'the given class names',
+      allowEmptyClasses: opts.allowEmptyClasses,
+    },
+    opts.limits,
+  );
   const n = listing.entries.length;
   progress(1, 1, 'listing', true);
   opts.signal?.throwIfAborted();

@@ -5,9 +5,10 @@ import { parseCsvLine } from './csv-lines';
 import { assertNoCaseCollisions, toPosix } from './image-files';
 import { DEFAULT_LIMITS, MAX_SAMPLES, tooManyClasses, type DataLimits } from '../limits';
 import { excerpt, shortPath } from '../quote';
+import { classNamesBeside } from './class-names';
 import { eachLine, parseLabel, tooManySamples } from './label-file';
 import { readRegularFile } from './regular-file';
-import { assertSeveralLabels, numericClasses, type FileListing } from './source-types';
+import { assertClassCeiling, integerClasses, type ClassNaming, type FileListing } from './source-types';
 
 const PATH_COLUMNS = ['path', 'file', 'filename', 'image', 'filepath'];
 const LABEL_COLUMNS = ['label', 'class', 'target'];
@@ -20,6 +21,7 @@ const LABEL_COLUMNS = ['label', 'class', 'target'];
  */
 export async function listCsvSource(
   csvFile: string,
+  naming: ClassNaming = {},
   limits: DataLimits = DEFAULT_LIMITS,
 ): Promise<FileListing> {
   const file = resolve(csvFile);
@@ -63,7 +65,7 @@ export async function listCsvSource(
     throw new Error(`${shortPath(file)} is empty; expected a header line such as "path,label"`);
   if (paths.length === 0) throw new Error(`${shortPath(file)} lists no images (only a header)`);
   await assertNoCaseCollisions(paths, file);
-  const { labels, classes } = labelsOf(rawLabels, file, limits);
+  const { labels, classes } = await labelsOf(rawLabels, file, naming, limits);
   return {
     format: 'csv',
     root,
@@ -86,15 +88,26 @@ function toRootRelative(root: string, raw: string, file: string, lineNo: number)
   return toPosix(rel);
 }
 
-function labelsOf(
+/** Integer labels (named by classes.txt or the caller, else by number), or class names as labels. */
+async function labelsOf(
   raw: string[],
   file: string,
+  naming: ClassNaming,
   limits: DataLimits,
-): { labels: number[]; classes: ClassInfo[] } {
+): Promise<{ labels: number[]; classes: ClassInfo[] }> {
   if (raw.every((l) => /^\d+$/.test(l))) {
     const labels = raw.map((l, i) => parseLabel(l, file, i + 2, limits.maxClasses));
-    return { labels, classes: numericClasses(assertSeveralLabels(labels, file)) };
+    const beside = naming.names ? null : await classNamesBeside(file);
+    const classes = integerClasses(
+      labels,
+      { file, at: (i) => `${shortPath(file)}:${i + 2}` },
+      beside ? { ...naming, names: beside.names, namesSource: beside.file } : naming,
+    );
+    assertClassCeiling(classes, file, limits);
+    return { labels, classes };
   }
+  if (naming.names)
+    throw new Error(`${file} names its classes in its label column; --class-names does not apply`);
   const names = [...new Set(raw)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (names.length === 1)
     throw new Error(`only one class (label "${excerpt(names[0])}") in ${shortPath(file)}, need at least 2`);

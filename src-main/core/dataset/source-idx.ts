@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { DEFAULT_LIMITS, MAX_SAMPLES, tooManyClasses, type DataLimits } from '../limits';
+import { DEFAULT_LIMITS, MAX_SAMPLES, type DataLimits } from '../limits';
 import { tooManySamples } from './label-file';
 import { readIdxFile } from './idx-file';
-import { assertSeveralLabels, numericClasses, type IdxListing } from './source-types';
+import { classNamesBeside } from './class-names';
+import { assertClassCeiling, integerClasses, type ClassNaming, type IdxListing } from './source-types';
 
 /** Images/labels naming schemes of the MNIST family, each with and without `.gz`. */
 const SCHEMES: [images: string, labels: string][] = [
@@ -64,6 +65,7 @@ function labelsFor(imagesFile: string, labelsBase: string): string {
 export async function listIdxSource(
   imagesFile: string,
   labelsFile: string,
+  naming: ClassNaming = {},
   limits: DataLimits = DEFAULT_LIMITS,
 ): Promise<IdxListing> {
   const images = await readIdxFile(resolve(imagesFile), 3, limits.maxFileBytes);
@@ -75,16 +77,20 @@ export async function listIdxSource(
   if (count === 0) throw new Error(`${imagesFile} holds no images`);
   if (count > MAX_SAMPLES) throw tooManySamples(imagesFile);
   if (width === 0 || height === 0) throw new Error(`${imagesFile} has empty ${width}×${height} images`);
-  const maxLabel = assertSeveralLabels(labels.data, resolve(labelsFile));
-  if (maxLabel >= limits.maxClasses) {
-    throw tooManyClasses(resolve(labelsFile), `label ${maxLabel}`, limits);
-  }
+  const labelPath = resolve(labelsFile);
+  const beside = naming.names ? null : await classNamesBeside(labelPath);
+  const classes = integerClasses(
+    labels.data,
+    { file: labelPath, at: (i) => `${labelPath}: label #${i}` },
+    beside ? { ...naming, names: beside.names, namesSource: beside.file } : naming,
+  );
+  assertClassCeiling(classes, labelPath, limits);
   return {
     format: 'idx',
     root: dirname(resolve(imagesFile)),
     labelSource: resolve(labelsFile),
     entries: Array.from(labels.data, (label, i) => ({ path: `idx:${i}`, label })),
-    classes: numericClasses(maxLabel),
+    classes,
     images: { data: images.data, count, width, height },
   };
 }

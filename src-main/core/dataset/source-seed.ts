@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type DataLimits } from '../limits';
 import { assertNoCaseCollisions, listImageNames, noImagesError } from './image-files';
 import { readLabelFile } from './label-file';
-import { assertSeveralLabels, numericClasses, type FileListing } from './source-types';
+import { classNamesBeside } from './class-names';
+import { assertClassCeiling, integerClasses, type ClassNaming, type FileListing } from './source-types';
 
 /**
  * The seed format: a folder of images plus label_train.txt, whose line i is the label of the i-th
@@ -12,6 +13,7 @@ import { assertSeveralLabels, numericClasses, type FileListing } from './source-
 export async function listSeedSource(
   imagesDir: string,
   labelFile: string,
+  naming: ClassNaming = {},
   limits: DataLimits = DEFAULT_LIMITS,
 ): Promise<FileListing> {
   const dir = resolve(imagesDir);
@@ -20,12 +22,18 @@ export async function listSeedSource(
   await assertNoCaseCollisions(names, dir);
   const labelPath = resolve(labelFile);
   const labels = await readLabelFile(labelPath, limits, { count: names.length, dir });
-  const maxLabel = assertSeveralLabels(labels, labelPath);
+  const beside = naming.names ? null : await classNamesBeside(labelPath);
+  const classes = integerClasses(
+    labels,
+    { file: labelPath, at: (i) => `${labelPath}:${i + 1}` },
+    beside ? { ...naming, names: beside.names, namesSource: beside.file } : naming,
+  );
+  assertClassCeiling(classes, labelPath, limits);
   return {
     format: 'seed',
     root: await realpath(dir),
     labelSource: labelPath,
     entries: names.map((path, i) => ({ path, label: labels[i] })),
-    classes: numericClasses(maxLabel),
+    classes,
   };
 }

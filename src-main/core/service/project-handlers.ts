@@ -1,5 +1,6 @@
 import { importDataset } from '../dataset/import';
 import { exportLabels } from '../export/export';
+import { defaultTrainConfig } from '../train';
 import { projectSummary } from '../workflows/project-summary';
 import type { Handlers, ServiceContext } from './context';
 
@@ -15,6 +16,7 @@ export function projectHandlers(
       // The service's own callers (desktop app, CLI) are the owner; the transports' dispatch puts the caller's.
       role: 'owner',
       activeJobs: jobs.active(),
+      trainDefaults: defaultTrainConfig(),
     }),
 
     importDataset: async (input) => {
@@ -30,6 +32,8 @@ export function projectHandlers(
           labels: input.labels,
           inputSize: input.inputSize,
           onBadImage: input.onBadImage,
+          classNames: input.classNames,
+          allowEmptyClasses: input.allowEmptyClasses,
           signal: job.signal,
           onProgress: (done, total, phase) => job.update({ done, total, phase: phase ?? 'importing' }),
         });
