@@ -46,6 +46,8 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   createEmptyProject(projectPath);
   served = await startServe(projectPath, 'e2e');
   page = await browser.newPage();
+  // This browser has reviewed before: the review does not ask for the annotator's name.
+  await page.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 });
@@ -331,6 +333,7 @@ test('an annotator link: ?token= remembered across reloads, owner actions absent
   const token = 'e2e-annotator-0123456789';
   const team = await startServe(projectPath, 'e2e-annotator', ['--token', token]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   try {
     const tab = await context.newPage();
     expect(team.annotatorUrl).toContain(`?token=${token}`);

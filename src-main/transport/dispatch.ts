@@ -61,7 +61,7 @@ export async function dispatchCall(
     const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : typeof name;
     return { ok: false, error: { code: 'not_found', message: `unknown API call ${shown}` } };
   }
-  if (!mayCall(role, name)) {
+  if (!mayCall(role, name, input)) {
     return {
       ok: false,
       error: {
@@ -86,6 +86,7 @@ const statusByCode: Record<ApiErrorCode, number> = {
   not_found: 404,
   conflict: 409,
   would_overwrite: 409,
+  decided_by_other: 409,
   failed: 500,
 };
 

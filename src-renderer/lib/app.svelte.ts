@@ -1,4 +1,11 @@
-import { mayCall, type ApiEvent, type ApiName, type JobEvent, type ProjectInfo } from '../../src-shared/api';
+import {
+  mayCall,
+  type ApiEvent,
+  type ApiName,
+  type JobEvent,
+  type ProjectInfo,
+  type ReviewCounts,
+} from '../../src-shared/api';
 import { addJobPoint, type JobCurves } from './jobs';
 import { toast, toastError } from './toasts.svelte';
 import { api, transport } from './transport';
@@ -12,6 +19,11 @@ class AppState {
   loadError = $state<string | null>(null);
   jobs = $state<Record<string, JobEvent>>({});
   curves = $state<Record<string, JobCurves>>({});
+  /**
+   * Review progress: the one copy every view reads (sidebar, badge, review header, pages), fed by the project
+   * info, every decision's answer and every decisions event, the newest kept.
+   */
+  counts = $state<ReviewCounts | null>(null);
   /** Bumped on every `decisions` event, so pages can react without subscribing themselves. */
   decisionsVersion = $state(0);
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -28,11 +40,21 @@ class AppState {
     try {
       const info = await api.projectInfo({});
       this.info = info;
+      this.applyCounts(info.counts);
       this.loadError = null;
       for (const job of info.activeJobs) this.jobs[job.jobId] ??= job;
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /**
+   * Keeps the newest counts: answers and events travel on different connections and may arrive out of order,
+   * so counts of the same queue only replace ones that are not newer (`asOf`); another queue always does.
+   */
+  applyCounts(counts: ReviewCounts): void {
+    const now = this.counts;
+    if (!now || counts.setId !== now.setId || counts.asOf >= now.asOf) this.counts = counts;
   }
 
   /** Coalesces refreshes when events arrive in bursts. */
@@ -48,8 +70,8 @@ class AppState {
    * Whether this client's role may make the call: the UI hides what it may not do (the server refuses it
    * anyway). Until the project info has loaded, only review is offered.
    */
-  can(name: ApiName): boolean {
-    return mayCall(this.info?.role ?? 'annotator', name);
+  can(name: ApiName, input: unknown = {}): boolean {
+    return mayCall(this.info?.role ?? 'annotator', name, input);
   }
 
   /** The latest job of a kind (running first), e.g. for the train page. */
@@ -78,8 +100,8 @@ class AppState {
       else if (!previous) this.refreshSoon();
     } else if (e.type === 'decisions') {
       this.decisionsVersion++;
-      this.refreshSoon(400);
-    } else {
+      this.applyCounts(e.counts);
+    } else if (e.type === 'project') {
       this.refreshSoon(0);
     }
   }

@@ -3,7 +3,7 @@
  * reports, and the Origin check on every route. Transport-level: a test double stands in for the service.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { apiNames, apiRoles, type ApiInput, type ApiName } from '../../src-shared/api';
+import { apiNames, apiRoles, requiredRole, type ApiInput, type ApiName } from '../../src-shared/api';
 import { startServer, type RunningServer } from '../../src-main/server/server';
 import { makeServerFixture } from './fixture';
 import { openEventStream, postJson, rawRequest } from './http-client';
@@ -21,9 +21,12 @@ const validInputs: { [K in ApiName]: ApiInput<K> } = {
   cancelJob: { jobId: 'j1' },
   listRuns: {},
   computeIssues: {},
+  listIssueSets: {},
   getIssues: {},
+  claimIssue: { sampleIndex: 1, by: { session: 'session-1', annotator: 'ann' } },
   decide: { sampleIndices: [1], action: 'keep' },
   acceptSuggestions: { maxQuality: 0.5 },
+  previewAccept: { maxQuality: 0.5 },
   undo: {},
   redo: {},
   decisionHistory: { sampleIndex: 1 },
@@ -32,13 +35,17 @@ const validInputs: { [K in ApiName]: ApiInput<K> } = {
   exportLabels: { outDir: '/tmp/x' },
 };
 
-/** The issue's split, written out: a change to the contract's table must change this test too. */
+/**
+ * The issue's split, written out: a change to the contract's table must change this test too. Accepting (and
+ * previewing) suggestions up to a score is the owner's; accepting picked issues is review (tested below).
+ */
 const ownerOnly = [
   'importDataset',
   'startTraining',
   'cancelJob',
   'computeIssues',
   'acceptSuggestions',
+  'previewAccept',
   'retrain',
   'exportLabels',
 ];
@@ -76,10 +83,27 @@ const errorOf = (body: unknown) => (body as { error: { code: string; message: st
 
 describe('roles', () => {
   it('the contract declares the owner-only calls the issue lists, and every other call is open to annotators', () => {
-    expect(apiNames.filter((n) => apiRoles[n] === 'owner').sort()).toEqual([...ownerOnly].sort());
-    expect(apiNames.filter((n) => apiRoles[n] === 'annotator')).toHaveLength(
-      apiNames.length - ownerOnly.length,
+    const owners = apiNames.filter((n) => requiredRole(n, validInputs[n]) === 'owner');
+    expect(owners.sort()).toEqual([...ownerOnly].sort());
+    // Accepting the suggestions of picked issues is review, whatever else the input says.
+    for (const name of ['acceptSuggestions', 'previewAccept'] as const) {
+      expect(typeof apiRoles[name]).toBe('function');
+      expect(requiredRole(name, { sampleIndices: [1, 2] })).toBe('annotator');
+      expect(requiredRole(name, { sampleIndices: [1], maxQuality: 0.1 })).toBe('owner');
+    }
+  });
+
+  it('an annotator may accept the suggestions of picked issues, not of every issue up to a score', async () => {
+    const picked = await postJson(
+      server.port,
+      'acceptSuggestions',
+      { sampleIndices: [3, 4] },
+      bearer(ANNOTATOR),
     );
+    expect(picked.status, picked.body).toBe(200);
+    const byScore = await postJson(server.port, 'acceptSuggestions', { maxQuality: 1 }, bearer(ANNOTATOR));
+    expect(byScore.status).toBe(403);
+    expect(service.calls.map((c) => c.name)).toEqual(['acceptSuggestions']);
   });
 
   it.each(apiNames)('%s: no token 401, annotator per the role table, owner 200', async (name) => {

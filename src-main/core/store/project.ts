@@ -55,7 +55,7 @@ export class Project {
   ) {
     this.decisions = new DecisionStore(db, () => this.datasetGeneration);
     this.runs = new RunStore(db, () => this.datasetGeneration);
-    this.issues = new IssueStore(db);
+    this.issues = new IssueStore(db, () => this.datasetGeneration);
   }
 
   /** Creates a new project file; refuses to overwrite an existing file. */
