@@ -235,6 +235,7 @@ test('review: grid mode screenshot; a reload keeps the issue; opening the review
   await settled(page);
   expect((await currentIssue(page)).sampleIndex).toBe(before.sampleIndex);
 
+  await page.goto('about:blank'); // (a hash change alone would not load the page again)
   await page.goto(`${served.url}#/review`);
   await expect(panel(page)).toBeVisible();
   await settled(page);

@@ -98,8 +98,9 @@ test('closing the tab with saves pending asks first, and what was queued still r
   const { context, page } = await reviewer(browser, 'ann');
   try {
     await openReview(page, served.url);
-    // Slow every answer down (the server has the request already), so the reload comes while saves are pending.
-    await page.route('**/api/decide', async (route) => {
+    // Slow every answer down (the server has the request already), so the tab closes while saves are pending.
+    // (A context route: it outlives the page, as the browser's delivery of the last requests does.)
+    await context.route('**/api/decide', async (route) => {
       const response = await route.fetch();
       await new Promise((r) => setTimeout(r, 1500));
       await route.fulfill({ response }).catch(() => undefined);
