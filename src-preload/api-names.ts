@@ -12,6 +12,7 @@ export const callNames = [
   'startTraining',
   'cancelJob',
   'listRuns',
+  'trainingBackends',
   'computeIssues',
   'getIssues',
   'decide',

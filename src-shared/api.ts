@@ -22,6 +22,7 @@ import {
   type RunSummary,
   type Sample,
 } from './domain';
+import type { BackendDiagnosis } from './diagnosis';
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
@@ -73,6 +74,8 @@ export const apiInputs = {
   startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
+  /** Which training backends will load here and why a faster one will not, with the fix (as `relabel doctor`). */
+  trainingBackends: z.object({}).strict(),
   /** Rank issues of a finished cross-validation run (default: the latest) and make them the review queue. */
   computeIssues: z
     .object({
@@ -202,6 +205,7 @@ export interface ApiOutputs {
   startTraining: { jobId: string };
   cancelJob: { cancelled: boolean };
   listRuns: RunSummary[];
+  trainingBackends: BackendDiagnosis;
   computeIssues: IssueSetInfo;
   getIssues: IssuePage;
   decide: DecideResult;

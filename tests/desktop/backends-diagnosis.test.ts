@@ -1,6 +1,7 @@
 /** Why a faster training backend is not used, and the fix: from the machine's files and libraries. */
 import { describe, expect, it } from 'vitest';
-import { diagnoseBackends, whyNotFaster } from '../../src-main/core/system/backends';
+import { diagnoseBackends } from '../../src-main/core/system/backends';
+import { formatSkipped, whyNotFaster } from '../../src-shared/diagnosis';
 import {
   parseCudaVersion,
   parseCudnnHeader,
@@ -71,7 +72,7 @@ describe('diagnoseBackends', () => {
     expect(g.detail).toContain('cuDNN found: 9.1.0, needs 8.x (8.1)');
     // tfjs-node-gpu's TensorFlow still runs on the CPU: 'auto' lands on it.
     expect(d.expected).toBe('tensorflow');
-    const why = whyNotFaster(d, 'tensorflow');
+    const why = whyNotFaster(d, 'tensorflow').map(formatSkipped);
     expect(why).toHaveLength(1);
     expect(why[0]).toMatch(/^tensorflow-gpu: GPU NVIDIA H100.* — fix: install CUDA 11\.2/);
   });
@@ -107,7 +108,10 @@ describe('diagnoseBackends', () => {
       problems: ['node-not-installed'],
     });
     expect(d.expected).toBe('wasm');
-    expect(whyNotFaster(d, 'wasm').map((l) => l.split(':')[0])).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(whyNotFaster(d, 'wasm').map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    // Before any run, the expected backend stands in for the one used.
+    expect(whyNotFaster(d, null)).toEqual(whyNotFaster(d, 'wasm'));
+    expect(whyNotFaster(d, 'tensorflow-gpu')).toEqual([]);
   });
 
   it('tfjs-node installed but its libtensorflow download failed', () => {

@@ -113,7 +113,7 @@ require('node:http').get(process.argv[2], (res) => {
       },
     );
     closeSync(out);
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     const exited = new Promise((r) => child.once('exit', r));
     const deadline = Date.now() + 60_000;
     const until = async (done: () => boolean) => {

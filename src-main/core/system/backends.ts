@@ -102,12 +102,3 @@ export function diagnoseBackends(p: SystemProbe, simd: boolean = wasmHasSimd()):
   const backends = BACKEND_ORDER.map((name) => byName[name]());
   return { expected: backends.find((b) => b.available)?.name ?? null, backends };
 }
-
-/** "tensorflow-gpu: <what was found> — fix: <first fix>" for each backend faster than `used`. */
-export function whyNotFaster(d: BackendDiagnosis, used: string | null): string[] {
-  const i = d.backends.findIndex((b) => b.name === used);
-  return d.backends
-    .slice(0, i < 0 ? d.backends.length : i)
-    .filter((b) => !b.available)
-    .map((b) => `${b.name}: ${b.detail}${b.fixes.length ? ` — fix: ${b.fixes[0]}` : ''}`);
-}
