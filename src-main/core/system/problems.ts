@@ -73,12 +73,12 @@ export const PROBLEMS = {
     check: 'electron-sqlite',
     summary:
       "the Electron build of better-sqlite3 is for another ABI (e.g. a rebuild that used Node's headers)",
-    fix: `delete it, then ${rebuildElectronSqlite}`,
+    fix: rebuildElectronSqlite,
   },
   'electron-sqlite-wont-load': {
     check: 'electron-sqlite',
     summary: 'the Electron build of better-sqlite3 does not load in Electron',
-    fix: `delete it, then ${rebuildElectronSqlite}`,
+    fix: rebuildElectronSqlite,
   },
   'no-display': {
     check: 'display',
