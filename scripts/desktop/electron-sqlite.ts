@@ -123,8 +123,10 @@ export const prebuiltStrategy: Strategy = {
 export const fromSourceStrategy: Strategy = {
   name: 'build from source (@electron/rebuild)',
   make(ctx, staging) {
-    // Its "exports" names only lib/main.js; the command line sits beside it.
-    const main = createRequire(import.meta.url).resolve('@electron/rebuild');
+    // electron-builder's own copy (app-builder-lib depends on it); its "exports" names only lib/main.js, and
+    // the command line sits beside it.
+    const builder = createRequire(import.meta.url).resolve('app-builder-lib/package.json');
+    const main = createRequire(builder).resolve('@electron/rebuild');
     const cli = join(dirname(main), 'cli.js');
     const app = join(staging, 'app');
     const copy = join(app, 'node_modules', 'better-sqlite3');
@@ -241,7 +243,11 @@ export function localContext(
   const electronPkg = req.resolve('electron/package.json');
   const version = (p: string) => (req(p) as { version: string }).version;
   const electronVersion = version(electronPkg);
-  const { getAbi } = req('node-abi') as { getAbi(target: string, runtime: string): string };
+  // The node-abi that prebuild-install (better-sqlite3's dependency) names the release assets with.
+  const prebuild = createRequire(join(sqliteDir, 'package.json')).resolve('prebuild-install/package.json');
+  const { getAbi } = createRequire(prebuild)('node-abi') as {
+    getAbi(target: string, runtime: string): string;
+  };
   let abi: number;
   try {
     abi = Number(getAbi(electronVersion, 'electron'));

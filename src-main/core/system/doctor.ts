@@ -57,7 +57,13 @@ export const realDoctorDeps: DoctorDeps = {
   sqlitePackage: locateSqlitePackage,
   electronAbi(version) {
     try {
-      const { getAbi } = require('node-abi') as { getAbi(target: string, runtime: string): string };
+      // The node-abi that prebuild-install (better-sqlite3's dependency) names Electron builds with.
+      const prebuild = createRequire(join(locateSqlitePackage().dir, 'package.json')).resolve(
+        'prebuild-install/package.json',
+      );
+      const { getAbi } = createRequire(prebuild)('node-abi') as {
+        getAbi(target: string, runtime: string): string;
+      };
       return Number(getAbi(version, 'electron'));
     } catch {
       return null;
