@@ -125,6 +125,7 @@ test('train page: tiny cross-validation with live progress and curves, then find
   await expect(job).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   await expect(job).toContainText('label issues ready for review');
   await expect(page.getByTestId('backend-why')).toContainText('Fix: install the NVIDIA driver');
+  await expect(page.getByTestId('backend-why').locator('code').first()).toHaveText('nvidia-smi');
   // The curves came from the job events' points: one line per fold.
   await expect(
     page.getByRole('img', { name: 'Training loss per epoch' }).locator('path:not([stroke-dasharray])'),
