@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { BackendChoice, BackendName } from '../../../src-shared/domain';
+import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../../../src-shared/domain';
 import type { Tf } from './tf';
 
 export interface SelectedBackend {
@@ -76,8 +76,8 @@ async function loadCpu(): Promise<Tf> {
   return tf;
 }
 
-/** The order `auto` tries the backends in, fastest first. */
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** The order `auto` tries the backends in: BACKEND_NAMES lists them fastest first. */
+export const BACKEND_ORDER: readonly BackendName[] = BACKEND_NAMES;
 const CHOICE: Record<Exclude<BackendChoice, 'auto'>, BackendName> = {
   gpu: 'tensorflow-gpu',
   node: 'tensorflow',
