@@ -9,6 +9,7 @@ export const API_NAMES = [
   'startTraining',
   'cancelJob',
   'listRuns',
+  'trainingBackends',
   'computeIssues',
   'listIssueSets',
   'getIssues',

@@ -24,6 +24,7 @@ import {
   type TrainConfig,
 } from './domain';
 import { API_NAMES, type ApiName } from './api-names';
+import type { BackendDiagnosis } from './diagnosis';
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
@@ -116,6 +117,8 @@ export const apiInputs = {
   startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
+  /** Which training backends will load here and why a faster one will not, with the fix (as `relabel doctor`). */
+  trainingBackends: z.object({}).strict(),
   /** Rank issues of a finished cross-validation run (default: the latest) and make them the review queue. */
   computeIssues: z
     .object({
@@ -307,6 +310,7 @@ export interface ApiOutputs {
   startTraining: { jobId: string };
   cancelJob: { cancelled: boolean };
   listRuns: RunSummary[];
+  trainingBackends: BackendDiagnosis;
   computeIssues: IssueSetInfo;
   listIssueSets: IssueSetInfo[];
   getIssues: IssuePage;
