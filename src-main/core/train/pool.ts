@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendName, EpochPoint, TrainConfig } from '../../../src-shared/domain';
 import { writePixelFile } from './pixel-source';
 import { decodeFloat32, encodeArray, type ChildMessage, type ParentMessage } from './protocol';
+import type { SerializedModel } from './model-weights';
 import { AbortError } from './trainer';
 import type { TrainingData } from './types';
 
@@ -26,6 +27,7 @@ export interface ModelJobResult {
   notes: string[];
   /** CPU time the worker spent on this model. */
   cpuSeconds: number;
+  model: SerializedModel;
 }
 
 export interface JobProgress {
@@ -209,6 +211,7 @@ export async function runModelJobs(o: PoolOptions): Promise<{ backend: BackendNa
                   bestEpoch: m.bestEpoch,
                   notes: m.notes,
                   cpuSeconds: m.cpuSeconds,
+                  model: { spec: m.model.spec, weights: decodeFloat32(m.model.weights) },
                 },
                 backend!,
               );

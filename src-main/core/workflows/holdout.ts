@@ -9,6 +9,7 @@ import {
   type TrainingData,
 } from '../train';
 import type { Project } from '../store/project';
+import { SINGLE_MODEL } from '../store/run-models';
 import type { RunRecord } from '../store/runs';
 import type { RunCallbacks } from './cross-validation-run';
 import { cleanedLabels, loadTrainingData, usableIndices } from './training-data';
@@ -132,6 +133,7 @@ async function trainHoldout(
     const full = new Float32Array(data.n * k).fill(Number.NaN);
     split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
     project.runs.setBackend(runId, r.backend);
+    project.models.save(runId, SINGLE_MODEL, r.model);
     project.runs.finish(runId, {
       status: 'done',
       metrics: scoreOn(full, k, evalSet),
