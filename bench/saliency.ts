@@ -1,0 +1,362 @@
+/**
+ * "Show why" benchmark: which saliency method the review uses, and what an overlay costs.
+ *
+ * 1. Agreement and speed of gradient × input vs occlusion on the review's own images: the drawn-faces demo
+ *    (64×64 RGB, 10 % flipped labels) trained with K-fold CV (baseline), the top label issues explained by
+ *    the out-of-fold model towards the suggested and against the given label, both methods in one process.
+ * 2. Overlay latency per image and model through the explain worker (what the review waits for after the
+ *    image is shown): cold (worker start + model load), warm and cached.
+ * 3. The review's next-issue call (getIssues + decide on the main thread) while overlays are computed back
+ *    to back, vs idle: the overlay must not delay it.
+ * 4. The class-evidence map (F per pixel) over the dataset.
+ *
+ *   npx tsx bench/saliency.ts [--count 2500] [--folds 3] [--epochs 8] [--issues 24]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ModelName } from '../src-shared/domain';
+import type { SaliencyMethod } from '../src-shared/evidence';
+import { writeDemoDataset } from '../src-main/core/dataset/demo';
+import { importDataset } from '../src-main/core/dataset/import';
+import { classEvidence } from '../src-main/core/evidence/class-evidence';
+import { Explainer } from '../src-main/core/evidence/explainer';
+import { OverlayService } from '../src-main/core/evidence/overlays';
+import { explainImage, occlusionGrid } from '../src-main/core/evidence/saliency';
+import { createService } from '../src-main/core/service';
+import { Project } from '../src-main/core/store/project';
+import { buildModel, restoreModel, selectBackend, serializeModel } from '../src-main/core/train';
+import { runCrossValidation } from '../src-main/core/workflows/cross-validation-run';
+import { computeIssueSet } from '../src-main/core/workflows/label-issues';
+
+const { values: args } = parseArgs({
+  options: {
+    count: { type: 'string', default: '2500' },
+    folds: { type: 'string', default: '3' },
+    epochs: { type: 'string', default: '8' },
+    issues: { type: 'string', default: '24' },
+  },
+});
+const load = () =>
+  loadavg()
+    .map((v) => v.toFixed(1))
+    .join(' ');
+const median = (v: number[]) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+};
+const pct = (v: number[], q: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))];
+const f0 = (x: number) => x.toFixed(0);
+const f2 = (x: number) => x.toFixed(2);
+
+/** Spearman rank correlation (average ranks for ties). */
+function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const rank = (v: ArrayLike<number>) => {
+    const idx = Array.from({ length: v.length }, (_, i) => i).sort((i, j) => v[i] - v[j]);
+    const r = new Float64Array(v.length);
+    for (let i = 0; i < idx.length; ) {
+      let j = i;
+      while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
+      for (let t = i; t <= j; t++) r[idx[t]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return r;
+  };
+  return pearson(rank(a), rank(b));
+}
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const n = a.length;
+  let ma = 0;
+  let mb = 0;
+  for (let i = 0; i < n; i++) (ma += a[i] / n), (mb += b[i] / n);
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  for (let i = 0; i < n; i++) {
+    sab += (a[i] - ma) * (b[i] - mb);
+    saa += (a[i] - ma) ** 2;
+    sbb += (b[i] - mb) ** 2;
+  }
+  return sab / Math.sqrt(saa * sbb || 1);
+}
+/** Share of the top-q pixels of `ref` that are also among the top-q pixels of `b`. */
+function topOverlap(ref: ArrayLike<number>, b: ArrayLike<number>, q = 0.1): number {
+  const n = ref.length;
+  const m = Math.max(1, Math.round(n * q));
+  const top = (v: ArrayLike<number>) =>
+    new Set(
+      Array.from({ length: n }, (_, i) => i)
+        .sort((i, j) => v[j] - v[i])
+        .slice(0, m),
+    );
+  const ta = top(ref);
+  let hit = 0;
+  for (const i of top(b)) if (ta.has(i)) hit++;
+  return hit / m;
+}
+/** The map averaged over the occlusion grid's patches, as occlusion sees it (its resolution). */
+function patchSmoothed(v: Float32Array, h: number, w: number): Float32Array {
+  const { patch, stride } = occlusionGrid(h, w);
+  const sum = new Float64Array(h * w);
+  const cnt = new Float64Array(h * w);
+  const starts = (side: number) => {
+    const o: number[] = [];
+    for (let s = 0; s + patch <= side; s += stride) o.push(s);
+    if (o.at(-1)! + patch < side) o.push(side - patch);
+    return o;
+  };
+  for (const y0 of starts(h))
+    for (const x0 of starts(w)) {
+      let s = 0;
+      for (let y = y0; y < y0 + patch; y++) for (let x = x0; x < x0 + patch; x++) s += v[y * w + x];
+      for (let y = y0; y < y0 + patch; y++)
+        for (let x = x0; x < x0 + patch; x++) (sum[y * w + x] += s), cnt[y * w + x]++;
+    }
+  return Float32Array.from(sum, (s, i) => s / cnt[i]);
+}
+
+const lines: string[] = [];
+const out = (s = '') => {
+  lines.push(s);
+  process.stdout.write(s + '\n');
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'relabel-bench-saliency-'));
+try {
+  out('# "Show why" benchmark (saliency overlays, class-evidence map)');
+  out();
+  out(
+    `${cpus().length} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ${new Date().toISOString().slice(0, 10)}; load average at start ${load()}.`,
+  );
+  const count = Number(args.count);
+  const t0 = performance.now();
+  await writeDemoDataset(join(dir, 'data'), { source: 'procedural', count, noise: 0.1, seed: 3 });
+  const projectPath = join(dir, 'faces.relabel');
+  const project = Project.create(projectPath);
+  await importDataset(project, join(dir, 'data'), { onBadImage: 'stop' });
+  const info = project.requireDataset();
+  process.stderr.write(`demo written and imported in ${f0((performance.now() - t0) / 1000)} s\n`);
+
+  // 4. The class-evidence map.
+  const te = performance.now();
+  const evidence = await classEvidence(project, { save: false });
+  const evidenceMs = performance.now() - te;
+
+  const tt = performance.now();
+  const runId = await runCrossValidation(project, {
+    model: 'baseline',
+    folds: Number(args.folds),
+    epochs: Number(args.epochs),
+    workers: 2,
+    backend: 'wasm',
+  });
+  process.stderr.write(`trained run #${runId} in ${f0((performance.now() - tt) / 1000)} s\n`);
+  const set = computeIssueSet(project, { runId, filterBy: 'prune_by_noise_rate', rankedBy: 'self_confidence' });
+  const issues = project.issues.page(set.id, { status: 'all' }, 0, Number(args.issues)).rows;
+  const metrics = project.runs.get(runId)!.metrics!;
+
+  // 1. Agreement of gradient × input with occlusion, in one process.
+  const { tf, name: backend } = await selectBackend('wasm');
+  const folds = project.runs.folds(runId);
+  const foldOf = new Map<number, number>();
+  for (const f of folds) for (const s of f.testIndices) foldOf.set(s, f.fold);
+  const models = new Map(folds.map((f) => [f.fold, restoreModel(tf, project.models.get(runId, f.fold)!)]));
+  const { inputHeight: h, inputWidth: w, channels: c } = info;
+  const agree = { rho: [] as number[], rhoSmooth: [] as number[], top: [] as number[], topSmooth: [] as number[] };
+  const inProcess: Record<SaliencyMethod, number[]> = { occlusion: [], 'gradient-x-input': [] };
+  for (const issue of issues) {
+    const model = models.get(foldOf.get(issue.sampleIndex)!)!;
+    const image = project.readSamplePixels(issue.sampleIndex)!;
+    const maps = {} as Record<SaliencyMethod, Float32Array>;
+    for (const method of ['occlusion', 'gradient-x-input'] as const) {
+      const t = performance.now();
+      const r = await explainImage({
+        tf,
+        model,
+        image,
+        height: h,
+        width: w,
+        channels: c,
+        towards: issue.suggestedLabel,
+        against: issue.givenLabel,
+        method,
+      });
+      inProcess[method].push(performance.now() - t);
+      maps[method] = r.values;
+    }
+    const gxi = maps['gradient-x-input'];
+    const occ = maps.occlusion;
+    const smooth = patchSmoothed(gxi, h, w);
+    agree.rho.push(spearman(gxi, occ));
+    agree.rhoSmooth.push(spearman(smooth, occ));
+    agree.top.push(topOverlap(occ, gxi));
+    agree.topSmooth.push(topOverlap(occ, smooth));
+  }
+  models.forEach((m) => m.dispose());
+
+  out();
+  out(
+    `Data: drawn-faces demo, ${count} images ${w}×${h}×${c}, 10 % labels flipped; ${folds.length}-fold baseline CNN, ${args.epochs} epochs, out-of-fold accuracy vs given labels ${f2(metrics.accuracy)}; class-evidence map and overlays on ${backend}.`,
+  );
+  out();
+  out('## Method: gradient × input vs occlusion');
+  out();
+  out(
+    `On the top ${issues.length} label issues, each explained by its out-of-fold model towards the suggested and against the given label. Occlusion: ${occlusionGrid(h, w).patch}×${occlusionGrid(h, w).patch} patches, stride ${occlusionGrid(h, w).stride}, filled with the image's mean colour. "smoothed" = gradient × input averaged over the same patches (occlusion's resolution). Top-10 % overlap = share of occlusion's top-10 % pixels that are also gradient × input's.`,
+  );
+  out();
+  out('| measure | median | p25 – p75 |');
+  out('| --- | ---: | ---: |');
+  const row = (name: string, v: number[]) =>
+    out(`| ${name} | ${f2(median(v))} | ${f2(pct(v, 0.25))} – ${f2(pct(v, 0.75))} |`);
+  row('Spearman ρ, pixel level', agree.rho);
+  row('Spearman ρ, smoothed', agree.rhoSmooth);
+  row('top-10 % overlap, pixel level', agree.top);
+  row('top-10 % overlap, smoothed', agree.topSmooth);
+  out(`| chance level of the top-10 % overlap | 0.10 | |`);
+  out();
+  out('| method | in-process ms per image (median) | p90 |');
+  out('| --- | ---: | ---: |');
+  for (const m of ['occlusion', 'gradient-x-input'] as const)
+    out(`| ${m} | ${f0(median(inProcess[m]))} | ${f0(pct(inProcess[m], 0.9))} |`);
+
+  // 2. Latency through the worker, per model and input.
+  out();
+  out('## Overlay latency per image (explain worker, what the review waits for)');
+  out();
+  out(
+    '"warm" = model already loaded in the worker, median over 12 images (wall ms inside the worker / CPU ms of the worker / round trip ms seen by the main process); "cold" = first overlay: worker start, backend load, model load; "cached" = the same image again (main process only). Target: < 300 ms for the baseline.',
+  );
+  out();
+  out('| model | input | method | cold ms | warm wall ms | warm CPU ms | warm round trip ms | cached ms |');
+  out('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  const cases: [ModelName, number, 1 | 3][] = [
+    ['baseline', 64, 3],
+    ['baseline', 28, 1],
+    ['cnn', 64, 3],
+    ['cnn', 28, 1],
+  ];
+  for (const [model, side, ch] of cases) {
+    for (const method of ['gradient-x-input', 'occlusion'] as const) {
+      const explainer = new Explainer('wasm');
+      const m = buildModel(tf, model, { height: side, width: side, channels: ch }, 2, 7);
+      const serialized = await serializeModel(m, model, { height: side, width: side, channels: ch }, 2);
+      m.dispose();
+      const image = (i: number) => Uint8Array.from({ length: side * side * ch }, (_, p) => (p * 31 + i * 17) & 255);
+      const req = (i: number) => ({
+        modelKey: 'm',
+        load: () => serialized,
+        image: image(i),
+        height: side,
+        width: side,
+        channels: ch,
+        towards: 0,
+        against: 1,
+        method,
+      });
+      let t = performance.now();
+      await explainer.explain(req(0));
+      const cold = performance.now() - t;
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      const trip: number[] = [];
+      for (let i = 1; i <= 12; i++) {
+        t = performance.now();
+        const r = await explainer.explain(req(i));
+        trip.push(performance.now() - t);
+        wall.push(r.computeMs);
+        cpu.push(r.cpuMs);
+      }
+      await explainer.close();
+      const ok = model === 'baseline' ? (median(trip) < 300 ? ' ✅' : ' ❌') : '';
+      out(
+        `| ${model} | ${side}×${side}×${ch} | ${method} | ${f0(cold)} | ${f0(median(wall))} | ${f0(median(cpu))} | ${f0(median(trip))}${ok} | |`,
+      );
+    }
+  }
+  // Cached through the overlay service on the trained project.
+  project.close();
+  const service = createService({ projectPath, annotator: 'bench', transport: 'http' });
+  const explainer = new Explainer('wasm');
+  const reopened = Project.open(projectPath);
+  const overlays = new OverlayService(reopened, explainer);
+  const first = issues[0];
+  const req = { runId, sampleIndex: first.sampleIndex, towards: first.suggestedLabel, against: first.givenLabel };
+  await overlays.explain(req);
+  const cachedMs: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    await overlays.explain(req);
+    cachedMs.push(performance.now() - t);
+  }
+  out(
+    `| baseline (trained, review project) | ${w}×${h}×${c} | ${overlays.method} | | | | | ${f2(median(cachedMs))} |`,
+  );
+
+  // 3. The review's next-issue calls with and without overlays computing.
+  const nextIssue = async (i: number) => {
+    const t = performance.now();
+    const page = await service.getIssues({ offset: i % issues.length, limit: 1 });
+    await service.decide({ sampleIndices: [page.issues[0].sampleIndex], action: 'keep' });
+    return performance.now() - t;
+  };
+  const idle: number[] = [];
+  for (let i = 0; i < 40; i++) idle.push(await nextIssue(i));
+  const busy: number[] = [];
+  let computing = true;
+  let computed = 0;
+  const background = (async () => {
+    for (let i = 0; computing; i++) {
+      const is = issues[i % issues.length];
+      // A new image each time (cache off): towards/against swapped on every other round.
+      const flip = Math.floor(i / issues.length) % 2 === 1;
+      await overlays
+        .explain({
+          runId,
+          sampleIndex: is.sampleIndex,
+          towards: flip ? is.givenLabel : is.suggestedLabel,
+          against: flip ? is.suggestedLabel : is.givenLabel,
+        })
+        .then(() => computed++);
+    }
+  })();
+  for (let i = 0; i < 40; i++) {
+    busy.push(await nextIssue(i));
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  computing = false;
+  await background;
+  out();
+  out('## The review while overlays are computed');
+  out();
+  out(
+    `Next-issue call (getIssues for one issue + decide, through the service on the main thread), 40 times idle and 40 times while the worker computed overlays back to back (${computed} overlays meanwhile). Budget: < 50 ms.`,
+  );
+  out();
+  out('| condition | median ms | p95 ms |');
+  out('| --- | ---: | ---: |');
+  out(`| idle | ${f2(median(idle))} | ${f2(pct(idle, 0.95))} ${pct(idle, 0.95) < 50 ? '✅' : '❌'} |`);
+  out(
+    `| overlays computing | ${f2(median(busy))} | ${f2(pct(busy, 0.95))} ${pct(busy, 0.95) < 50 ? '✅' : '❌'} |`,
+  );
+  await explainer.close();
+  await service.close();
+  reopened.close();
+
+  out();
+  out('## Class-evidence map');
+  out();
+  out('| images | input | classes | one streaming pass (ms) |');
+  out('| ---: | --- | ---: | ---: |');
+  out(`| ${evidence.counts.reduce((a, b) => a + b, 0)} | ${w}×${h}×${c} | ${evidence.numClasses} | ${f0(evidenceMs)} |`);
+  out();
+  out(`Load average at the end: ${load()}.`);
+
+  const results = join(fileURLToPath(new URL('.', import.meta.url)), 'results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(join(results, 'saliency.md'), lines.join('\n') + '\n');
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
