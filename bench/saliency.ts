@@ -45,9 +45,14 @@ const load = () =>
     .join(' ');
 const median = (v: number[]) => {
   const s = [...v].sort((a, b) => a - b);
-  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
+  return s.length
+    ? s.length % 2
+      ? s[(s.length - 1) / 2]
+      : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+    : NaN;
 };
-const pct = (v: number[], q: number) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))];
+const pct = (v: number[], q: number) =>
+  [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(q * v.length))];
 const f0 = (x: number) => x.toFixed(0);
 const f2 = (x: number) => x.toFixed(2);
 
@@ -56,7 +61,7 @@ function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const rank = (v: ArrayLike<number>) => {
     const idx = Array.from({ length: v.length }, (_, i) => i).sort((i, j) => v[i] - v[j]);
     const r = new Float64Array(v.length);
-    for (let i = 0; i < idx.length; ) {
+    for (let i = 0; i < idx.length;) {
       let j = i;
       while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
       for (let t = i; t <= j; t++) r[idx[t]] = (i + j) / 2;
@@ -70,7 +75,10 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = a.length;
   let ma = 0;
   let mb = 0;
-  for (let i = 0; i < n; i++) (ma += a[i] / n), (mb += b[i] / n);
+  for (let i = 0; i < n; i++) {
+    ma += a[i] / n;
+    mb += b[i] / n;
+  }
   let sab = 0;
   let saa = 0;
   let sbb = 0;
@@ -96,27 +104,6 @@ function topOverlap(ref: ArrayLike<number>, b: ArrayLike<number>, q = 0.1): numb
   for (const i of top(b)) if (ta.has(i)) hit++;
   return hit / m;
 }
-/** The map averaged over the occlusion grid's patches, as occlusion sees it (its resolution). */
-function patchSmoothed(v: Float32Array, h: number, w: number): Float32Array {
-  const { patch, stride } = occlusionGrid(h, w);
-  const sum = new Float64Array(h * w);
-  const cnt = new Float64Array(h * w);
-  const starts = (side: number) => {
-    const o: number[] = [];
-    for (let s = 0; s + patch <= side; s += stride) o.push(s);
-    if (o.at(-1)! + patch < side) o.push(side - patch);
-    return o;
-  };
-  for (const y0 of starts(h))
-    for (const x0 of starts(w)) {
-      let s = 0;
-      for (let y = y0; y < y0 + patch; y++) for (let x = x0; x < x0 + patch; x++) s += v[y * w + x];
-      for (let y = y0; y < y0 + patch; y++)
-        for (let x = x0; x < x0 + patch; x++) (sum[y * w + x] += s), cnt[y * w + x]++;
-    }
-  return Float32Array.from(sum, (s, i) => s / cnt[i]);
-}
-
 const lines: string[] = [];
 const out = (s = '') => {
   lines.push(s);
@@ -153,7 +140,11 @@ try {
     backend: 'wasm',
   });
   process.stderr.write(`trained run #${runId} in ${f0((performance.now() - tt) / 1000)} s\n`);
-  const set = computeIssueSet(project, { runId, filterBy: 'prune_by_noise_rate', rankedBy: 'self_confidence' });
+  const set = computeIssueSet(project, {
+    runId,
+    filterBy: 'prune_by_noise_rate',
+    rankedBy: 'self_confidence',
+  });
   const issues = project.issues.page(set.id, { status: 'all' }, 0, Number(args.issues)).rows;
   const metrics = project.runs.get(runId)!.metrics!;
 
@@ -164,35 +155,36 @@ try {
   for (const f of folds) for (const s of f.testIndices) foldOf.set(s, f.fold);
   const models = new Map(folds.map((f) => [f.fold, restoreModel(tf, project.models.get(runId, f.fold)!)]));
   const { inputHeight: h, inputWidth: w, channels: c } = info;
-  const agree = { rho: [] as number[], rhoSmooth: [] as number[], top: [] as number[], topSmooth: [] as number[] };
+  const agree = {
+    plainRho: [] as number[],
+    plainTop: [] as number[],
+    rho: [] as number[],
+    top: [] as number[],
+  };
   const inProcess: Record<SaliencyMethod, number[]> = { occlusion: [], 'gradient-x-input': [] };
   for (const issue of issues) {
     const model = models.get(foldOf.get(issue.sampleIndex)!)!;
-    const image = project.readSamplePixels(issue.sampleIndex)!;
+    const base = {
+      tf,
+      model,
+      image: project.readSamplePixels(issue.sampleIndex)!,
+      height: h,
+      width: w,
+      channels: c,
+      towards: issue.suggestedLabel,
+      against: issue.givenLabel,
+    };
     const maps = {} as Record<SaliencyMethod, Float32Array>;
     for (const method of ['occlusion', 'gradient-x-input'] as const) {
       const t = performance.now();
-      const r = await explainImage({
-        tf,
-        model,
-        image,
-        height: h,
-        width: w,
-        channels: c,
-        towards: issue.suggestedLabel,
-        against: issue.givenLabel,
-        method,
-      });
+      maps[method] = (await explainImage({ ...base, method })).values;
       inProcess[method].push(performance.now() - t);
-      maps[method] = r.values;
     }
-    const gxi = maps['gradient-x-input'];
-    const occ = maps.occlusion;
-    const smooth = patchSmoothed(gxi, h, w);
-    agree.rho.push(spearman(gxi, occ));
-    agree.rhoSmooth.push(spearman(smooth, occ));
-    agree.top.push(topOverlap(occ, gxi));
-    agree.topSmooth.push(topOverlap(occ, smooth));
+    const plain = (await explainImage({ ...base, method: 'gradient-x-input', plainGradient: true })).values;
+    agree.plainRho.push(spearman(plain, maps.occlusion));
+    agree.plainTop.push(topOverlap(maps.occlusion, plain));
+    agree.rho.push(spearman(maps['gradient-x-input'], maps.occlusion));
+    agree.top.push(topOverlap(maps.occlusion, maps['gradient-x-input']));
   }
   models.forEach((m) => m.dispose());
 
@@ -204,17 +196,17 @@ try {
   out('## Method: gradient × input vs occlusion');
   out();
   out(
-    `On the top ${issues.length} label issues, each explained by its out-of-fold model towards the suggested and against the given label. Occlusion: ${occlusionGrid(h, w).patch}×${occlusionGrid(h, w).patch} patches, stride ${occlusionGrid(h, w).stride}, filled with the image's mean colour. "smoothed" = gradient × input averaged over the same patches (occlusion's resolution). Top-10 % overlap = share of occlusion's top-10 % pixels that are also gradient × input's.`,
+    `On the top ${issues.length} label issues, each explained by its out-of-fold model towards the suggested and against the given label. Occlusion: ${occlusionGrid(h, w).patch}×${occlusionGrid(h, w).patch} patches, stride ${occlusionGrid(h, w).stride}, filled with the image's mean colour. "plain" = ∂f/∂x · x per pixel; "as shipped" = ∂f/∂x · (x − mean colour) summed over the same patches (the first-order estimate of the occlusion map). f = log p(suggested) − log p(given). Top-10 % overlap = share of occlusion's top-10 % pixels that are also among gradient × input's.`,
   );
   out();
   out('| measure | median | p25 – p75 |');
   out('| --- | ---: | ---: |');
   const row = (name: string, v: number[]) =>
     out(`| ${name} | ${f2(median(v))} | ${f2(pct(v, 0.25))} – ${f2(pct(v, 0.75))} |`);
-  row('Spearman ρ, pixel level', agree.rho);
-  row('Spearman ρ, smoothed', agree.rhoSmooth);
-  row('top-10 % overlap, pixel level', agree.top);
-  row('top-10 % overlap, smoothed', agree.topSmooth);
+  row('Spearman ρ with occlusion, plain gradient × input', agree.plainRho);
+  row('Spearman ρ with occlusion, as shipped', agree.rho);
+  row('top-10 % overlap with occlusion, plain', agree.plainTop);
+  row('top-10 % overlap with occlusion, as shipped', agree.top);
   out(`| chance level of the top-10 % overlap | 0.10 | |`);
   out();
   out('| method | in-process ms per image (median) | p90 |');
@@ -244,7 +236,8 @@ try {
       const m = buildModel(tf, model, { height: side, width: side, channels: ch }, 2, 7);
       const serialized = await serializeModel(m, model, { height: side, width: side, channels: ch }, 2);
       m.dispose();
-      const image = (i: number) => Uint8Array.from({ length: side * side * ch }, (_, p) => (p * 31 + i * 17) & 255);
+      const image = (i: number) =>
+        Uint8Array.from({ length: side * side * ch }, (_, p) => (p * 31 + i * 17) & 255);
       const req = (i: number) => ({
         modelKey: 'm',
         load: () => serialized,
@@ -278,12 +271,17 @@ try {
   }
   // Cached through the overlay service on the trained project.
   project.close();
-  const service = createService({ projectPath, annotator: 'bench', transport: 'http' });
+  const service = createService({ projectPath, annotator: 'bench' });
   const explainer = new Explainer('wasm');
   const reopened = Project.open(projectPath);
   const overlays = new OverlayService(reopened, explainer);
   const first = issues[0];
-  const req = { runId, sampleIndex: first.sampleIndex, towards: first.suggestedLabel, against: first.givenLabel };
+  const req = {
+    runId,
+    sampleIndex: first.sampleIndex,
+    towards: first.suggestedLabel,
+    against: first.givenLabel,
+  };
   await overlays.explain(req);
   const cachedMs: number[] = [];
   for (let i = 0; i < 20; i++) {
@@ -304,22 +302,20 @@ try {
   };
   const idle: number[] = [];
   for (let i = 0; i < 40; i++) idle.push(await nextIssue(i));
+  process.stderr.write('next-issue calls idle: done\n');
   const busy: number[] = [];
   let computing = true;
   let computed = 0;
+  // Distinct images (nothing served from the cache), one after another, for as long as the review runs.
+  const others = Array.from({ length: info.numSamples }, (_, i) => i).filter(
+    (i) => !issues.some((is) => is.sampleIndex === i),
+  );
+  const given = reopened.getGivenLabels();
   const background = (async () => {
-    for (let i = 0; computing; i++) {
-      const is = issues[i % issues.length];
-      // A new image each time (cache off): towards/against swapped on every other round.
-      const flip = Math.floor(i / issues.length) % 2 === 1;
-      await overlays
-        .explain({
-          runId,
-          sampleIndex: is.sampleIndex,
-          towards: flip ? is.givenLabel : is.suggestedLabel,
-          against: flip ? is.suggestedLabel : is.givenLabel,
-        })
-        .then(() => computed++);
+    for (let i = 0; computing && i < others.length; i++) {
+      const s = others[i];
+      await overlays.explain({ runId, sampleIndex: s, towards: 1 - given[s], against: given[s] });
+      computed++;
     }
   })();
   for (let i = 0; i < 40; i++) {
@@ -350,7 +346,9 @@ try {
   out();
   out('| images | input | classes | one streaming pass (ms) |');
   out('| ---: | --- | ---: | ---: |');
-  out(`| ${evidence.counts.reduce((a, b) => a + b, 0)} | ${w}×${h}×${c} | ${evidence.numClasses} | ${f0(evidenceMs)} |`);
+  out(
+    `| ${evidence.counts.reduce((a, b) => a + b, 0)} | ${w}×${h}×${c} | ${evidence.numClasses} | ${f0(evidenceMs)} |`,
+  );
   out();
   out(`Load average at the end: ${load()}.`);
 

@@ -22,6 +22,10 @@ export const callNames = [
   'retrain',
   'compareRuns',
   'exportLabels',
+  'classEvidence',
+  'explainSample',
+  'cancelExplain',
+  'holdoutDisagreements',
 ] as const satisfies readonly ApiName[];
 
 type Missing = Exclude<ApiName, (typeof callNames)[number]>;

@@ -63,7 +63,25 @@ export interface SaliencyUnavailable {
   unavailable: string;
 }
 
-export type SaliencyResult = SaliencyOverlay | SaliencyUnavailable;
+export type SaliencyResult = SaliencyOverlay | SaliencyUnavailable | { cancelled: true };
+
+/** One held-out image on which the model trained on the given labels and the one trained on the reviewed labels disagree. */
+export interface Disagreement {
+  sampleIndex: number;
+  /** The label the hold-out evaluation uses: the reviewed one where a human decided, else the given one. */
+  label: number;
+  before: { runId: number; predicted: number; probs: number[] };
+  after: { runId: number; predicted: number; probs: number[] };
+}
+
+export interface HoldoutDisagreements {
+  /** Held-out images both models predicted, and how many of them they disagree on. */
+  compared: number;
+  total: number;
+  items: Disagreement[];
+  /** Set when there is nothing to compare yet (no before/after pair). */
+  note: string | null;
+}
 
 const clamp01 = (t: number) => (t <= 0 ? 0 : t >= 1 ? 1 : t);
 

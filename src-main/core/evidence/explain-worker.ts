@@ -11,7 +11,7 @@ import { AbortError } from '../train/trainer';
 import type { ExplainChildMessage, ExplainParentMessage } from './explain-protocol';
 import { explainImage } from './saliency';
 
-const send = (m: ExplainChildMessage) => process.send!(m);
+const send = (m: ExplainChildMessage): void => void process.send!(m);
 
 function main(): void {
   if (!process.send) {
@@ -44,7 +44,7 @@ function main(): void {
         models.delete(m.key);
         return;
       case 'explain': {
-        if (cancelled.delete(m.id)) return send({ type: 'cancelled', id: m.id });
+        if (cancelled.delete(m.id)) return void send({ type: 'cancelled', id: m.id });
         const { tf } = await backend!;
         const model = models.get(m.key);
         if (!model) throw new Error(`model ${m.key} was not loaded`);

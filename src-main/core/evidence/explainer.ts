@@ -177,8 +177,8 @@ export class Explainer {
       this.child?.kill('SIGKILL');
       return;
     }
-    const p = this.pending.get(m.id);
-    if (!p) return; // cancelled meanwhile
+    const p = m.id === null ? undefined : this.pending.get(m.id);
+    if (!p || m.id === null) return; // cancelled meanwhile
     this.pending.delete(m.id);
     this.holdProcess();
     if (m.type === 'result')

@@ -22,6 +22,8 @@ export interface ExplainImageOptions {
   against: number;
   method: SaliencyMethod;
   signal?: AbortSignal;
+  /** gradient-x-input only: plain ∂/∂x · x per pixel, without the baseline and the patches (for comparison). */
+  plainGradient?: boolean;
 }
 
 export interface ExplainImageResult {
@@ -53,8 +55,9 @@ const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
  * - `occlusion` (Zeiler & Fergus 2014): each patch of the grid in turn is replaced by the image's mean
  *   colour; a pixel's value is the mean drop of the log-odds over the patches covering it. Model-agnostic,
  *   one forward pass per patch position.
- * - `gradient-x-input` (Shrikumar et al. 2016): ∂(log-odds)/∂x · x summed over the channels; one forward
- *   and one backward pass.
+ * - `gradient-x-input` (Shrikumar et al. 2016), measured from the same mean-colour baseline b and summed
+ *   over the same patches: a pixel's value is the mean over the patches covering it of Σ_patch ∂f/∂x·(x − b),
+ *   the first-order (Taylor) estimate of the occlusion map, from one forward and one backward pass.
  */
 export async function explainImage(o: ExplainImageOptions): Promise<ExplainImageResult> {
   const { tf, model, height: h, width: w, channels: c } = o;
@@ -70,22 +73,25 @@ export async function explainImage(o: ExplainImageOptions): Promise<ExplainImage
     if (o.signal?.aborted) throw new AbortError('explanation cancelled');
   };
 
+  const mean = new Float32Array(c);
+  for (let i = 0; i < input.length; i++) mean[i % c] += input[i] / (h * w);
+
   if (o.method === 'gradient-x-input') {
-    return tf.tidy(() => {
+    const r = tf.tidy(() => {
       const x = tf.tensor4d(input, [1, h, w, c]);
       const f = (t: Tensor) => tf.sum(logOddsOf(model.apply(t) as Tensor));
       const { value, grad } = tf.valueAndGrad(f)(x);
-      const sal = tf.sum(tf.mul(grad, x), -1);
+      const delta = o.plainGradient ? x : tf.sub(x, tf.tensor1d(mean));
+      const sal = tf.sum(tf.mul(grad, delta), -1);
       return { values: sal.dataSync() as Float32Array, logOdds: value.dataSync()[0] };
     });
+    return o.plainGradient ? r : { values: patchSums(r.values, h, w), logOdds: r.logOdds };
   }
 
   const { patch, stride } = occlusionGrid(h, w);
   const ys = origins(h, patch, stride);
   const xs = origins(w, patch, stride);
   const positions = ys.flatMap((y) => xs.map((x) => [y, x] as const));
-  const mean = new Float32Array(c);
-  for (let i = 0; i < input.length; i++) mean[i % c] += input[i] / (h * w);
 
   const base = tf.tidy(
     () => logOddsOf(model.predict(tf.tensor4d(input, [1, h, w, c])) as Tensor).dataSync()[0],
@@ -119,6 +125,24 @@ export async function explainImage(o: ExplainImageOptions): Promise<ExplainImage
     await nextTick();
   }
   return { values: Float32Array.from(sum, (s, p) => (count[p] ? s / count[p] : 0)), logOdds: base };
+}
+
+/** Per pixel, the mean over the occlusion patches covering it of the patch's sum of `values`. */
+export function patchSums(values: Float32Array, h: number, w: number): Float32Array {
+  const { patch, stride } = occlusionGrid(h, w);
+  const sum = new Float64Array(h * w);
+  const count = new Float64Array(h * w);
+  for (const y0 of origins(h, patch, stride))
+    for (const x0 of origins(w, patch, stride)) {
+      let s = 0;
+      for (let y = y0; y < y0 + patch; y++) for (let x = x0; x < x0 + patch; x++) s += values[y * w + x];
+      for (let y = y0; y < y0 + patch; y++)
+        for (let x = x0; x < x0 + patch; x++) {
+          sum[y * w + x] += s;
+          count[y * w + x]++;
+        }
+    }
+  return Float32Array.from(sum, (s, p) => (count[p] ? s / count[p] : 0));
 }
 
 /** Largest |value| (0 for an all-zero map). */
