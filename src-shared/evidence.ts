@@ -15,8 +15,6 @@ export interface ClassEvidenceMap {
   maxF: number;
   /** Pixel indices kept by SelectPercentile(f_classif, percentile) on this map. */
   mask: number[];
-  /** A few sample indices of this class, spread over the class. */
-  samples: number[];
 }
 
 export interface ClassEvidence {
@@ -28,6 +26,8 @@ export interface ClassEvidence {
   percentile: number;
   /** One map per class; for two classes both are the same map and `maps` holds only class 0's. */
   maps: ClassEvidenceMap[];
+  /** A few sample indices of every class, spread over the class (shown beside the maps). */
+  samples: { classId: number; indices: number[] }[];
   computedAt: string;
 }
 

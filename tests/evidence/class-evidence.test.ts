@@ -78,9 +78,10 @@ describe('class-evidence map of a project', () => {
     expect(JSON.parse(JSON.stringify(view))).toEqual(view); // no NaN or Infinity on the wire
     expect(view.maps[0].heat[98]).toBe(1); // the pixel constant within each group: F = ∞
     expect(view.maps[0].heat[0]).toBe(0); // constant everywhere: F = NaN
-    for (const m of view.maps) {
-      expect(m.samples.length).toBe(6);
-      for (const s of m.samples) expect(project.getSample(s)!.givenLabel).toBe(m.classId);
+    expect(view.samples.map((s) => s.classId)).toEqual([0, 1, 2]);
+    for (const { classId, indices } of view.samples) {
+      expect(indices.length).toBe(6);
+      for (const s of indices) expect(project.getSample(s)!.givenLabel).toBe(classId);
     }
 
     // Cached: the second call reads the stored row, also through a fresh connection.
@@ -110,6 +111,7 @@ describe('class-evidence map of a project', () => {
     const e = await classEvidence(project);
     const view = classEvidenceView(e);
     expect(view.maps).toHaveLength(1);
+    expect(view.samples.map((x) => x.indices.length)).toEqual([6, 6]); // samples of both classes
     expect(view.maps[0].mask).toEqual(c.perClass[0].mask);
     const patch = (p: number) =>
       Math.floor(p / 12) >= 2 && Math.floor(p / 12) < 6 && p % 12 >= 6 && p % 12 < 10;

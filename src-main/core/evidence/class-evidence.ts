@@ -131,9 +131,9 @@ export function classEvidenceView(e: StoredClassEvidence, percentile = EVIDENCE_
         heat: Array.from(heatOf(f), (v) => Math.round(v * 1e4) / 1e4),
         maxF: maxFinite(f),
         mask: Array.from(mask.keys()).filter((p) => mask[p]),
-        samples: e.samples[c] ?? [],
       };
     }),
+    samples: e.samples.map((indices, classId) => ({ classId, indices })),
     computedAt: e.createdAt,
   };
 }
