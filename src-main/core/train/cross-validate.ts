@@ -4,7 +4,7 @@ import { argmaxRows, computeMetrics } from './metrics';
 import type { SerializedModel } from './model-weights';
 import { runModelJobs, type ModelJob, type ModelJobResult } from './pool';
 import { earlyStoppingNote, ProgressTracker } from './progress';
-import { deriveSeed } from './rng';
+import { deriveSeed } from '../random/seeded';
 import { stratifiedKFold } from './split';
 import type { FoldResult, TrainingData, TrainProgress } from './types';
 

@@ -5,7 +5,7 @@ import { BatchBuilder } from './batches';
 import { buildModel } from './models';
 import { serializeModel, type SerializedModel } from './model-weights';
 import type { PixelSource } from './pixel-source';
-import { deriveSeed, mulberry32, shuffleInPlace } from './rng';
+import { deriveSeed, mulberry32, shuffleInPlace } from '../random/seeded';
 import { stratifiedSplit } from './split';
 import type { Tf } from './tf';
 
