@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Project } from '../../src-main/core/store/project';
 import type { TrainingData } from '../../src-main/core/train';
-import { mulberry32 } from '../../src-main/core/train/rng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 
 /** A project file holding the images and labels of `data` (classes named "class <id>"). */
 export function projectFromData(dir: string, data: TrainingData, name = 'p.relabel'): Project {
