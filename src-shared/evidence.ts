@@ -108,6 +108,13 @@ export function heatColor(t: number): [number, number, number] {
   return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f)) as [number, number, number];
 }
 
+/**
+ * Colour of the F heatmap at heat = F / max F: a square-root scale, so the weaker regions (e.g. hats, which
+ * come in every colour) stay visible beside the strongest; the bar's midpoint stands for F = max F / 4.
+ */
+export const evidenceColor = (heat: number): [number, number, number] =>
+  heatColor(Math.sqrt(Math.max(0, heat)));
+
 export const SALIENCY_TOWARDS_RGB: [number, number, number] = [220, 38, 38];
 export const SALIENCY_AGAINST_RGB: [number, number, number] = [37, 99, 235];
 

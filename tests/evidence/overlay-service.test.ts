@@ -93,9 +93,24 @@ describe('explainSample through the service (explain worker process)', () => {
   it('says why a run cannot be explained, and refuses unknown runs, images and classes', async () => {
     const raw = Project.open(join(dir, 'p.relabel'));
     raw.db.prepare('DELETE FROM run_models WHERE run_id = ?').run(runId);
+    const probs = { numClasses: 2, values: new Float32Array(240 * 2).fill(0.5) };
+    const imported = raw.runs.create('imported', {});
+    raw.runs.finish(imported, { status: 'done', probs });
+    const pretrained = raw.runs.create('cv', { model: 'pretrained' });
+    raw.runs.finish(pretrained, { status: 'done', probs });
     raw.close();
     const r = await service.explainSample({ runId, sampleIndex: 12, towards: 1, against: 0 });
     expect(r).toEqual({ unavailable: expect.stringMatching(/trained before Relabel kept its models/) });
+    expect(await service.explainSample({ runId: imported, sampleIndex: 12, towards: 1, against: 0 })).toEqual(
+      {
+        unavailable: expect.stringMatching(/imported from a file; there is no model/),
+      },
+    );
+    expect(
+      await service.explainSample({ runId: pretrained, sampleIndex: 12, towards: 1, against: 0 }),
+    ).toEqual({
+      unavailable: expect.stringMatching(/used 'pretrained', whose predictions Relabel cannot explain yet/),
+    });
     await expect(
       service.explainSample({ runId: 99, sampleIndex: 0, towards: 1, against: 0 }),
     ).rejects.toMatchObject({

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { heatColor } from '../../../src-shared/evidence';
+import { evidenceColor } from '../../../src-shared/evidence';
 import { encodePngSync } from '../dataset/png-encode';
 import type { StoredClassEvidence } from '../store/class-evidence';
 import { classMap, classMean, EVIDENCE_PERCENTILE, heatOf, mappedClasses } from './class-evidence';
@@ -98,7 +98,7 @@ export function writeEvidenceFigures(
       restCount > 0 ? (v * total - mean[p] * (e.counts[c] ?? 0)) / restCount : 0,
     );
     const heatImg = upscale(
-      paint(w, h, (p) => heatColor(heat[p])),
+      paint(w, h, (p) => evidenceColor(heat[p])),
       scale,
     );
     const maskImg = upscale(

@@ -2,6 +2,7 @@ import type { SaliencyMethod, SaliencyOverlay, SaliencyResult } from '../../../s
 import type { Project } from '../store/project';
 import { SINGLE_MODEL } from '../store/run-models';
 import type { RunRecord } from '../store/runs';
+import { REBUILDABLE_MODELS } from '../train/model-weights';
 import { AbortError } from '../train/trainer';
 import type { Explainer } from './explainer';
 import { maxAbs } from './saliency';
@@ -143,6 +144,9 @@ export class OverlayService {
     if (run.status !== 'done') return `run #${run.id} has not finished`;
     if (run.datasetGeneration !== this.project.datasetGeneration)
       return `run #${run.id} was trained on a dataset that has since been re-imported`;
+    const model = run.config.model;
+    if (typeof model === 'string' && !REBUILDABLE_MODELS.includes(model))
+      return `overlays are computed for the models trained on the pixels (${REBUILDABLE_MODELS.join(', ')}); run #${run.id} used '${model}', whose predictions Relabel cannot explain yet`;
     return null;
   }
 

@@ -22,6 +22,9 @@ export interface SerializedModel {
   weights: Float32Array;
 }
 
+/** The models a stored spec can rebuild: the ones trained end to end on the pixels (models.ts). */
+export const REBUILDABLE_MODELS: readonly string[] = ['baseline', 'cnn'] satisfies ModelName[];
+
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
 /** The weights of a trained model with what is needed to rebuild it. */
