@@ -115,9 +115,11 @@ async function trainHoldout(
   const trainIndices = Int32Array.from(Array.from(split.train).filter((i) => !excluded.has(i)));
   const evalSet = evaluationSet(project, split.test);
   try {
+    // The split's testFraction is not a training option (the training schema is strict).
+    const { testFraction: _split, ...trainConfig } = config;
     const r = await trainAndEvaluate({
       data,
-      config,
+      config: trainConfig,
       trainIndices,
       trainLabels: Int32Array.from(trainIndices, (i) => trainLabelsAll[i]),
       // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
