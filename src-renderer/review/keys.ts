@@ -13,7 +13,8 @@ export type ReviewCommand =
   | { type: 'escape' }
   | { type: 'zoomIn' }
   | { type: 'zoomOut' }
-  | { type: 'grid' };
+  | { type: 'grid' }
+  | { type: 'saliency' };
 
 export interface KeyLike {
   key: string;
@@ -58,6 +59,8 @@ export function keyToCommand(e: KeyLike, numClasses: number): ReviewCommand | nu
       return { type: 'zoomOut' };
     case 'g':
       return { type: 'grid' };
+    case 's':
+      return { type: 'saliency' };
   }
   if (/^[0-9]$/.test(key) && !e.shiftKey) {
     const digit = Number(key);
