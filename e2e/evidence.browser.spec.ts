@@ -54,7 +54,6 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   ]);
   const small = ['--epochs', '3', '--workers', '1', '--backend', 'wasm', '--project', projectPath];
   relabel(['train', '--folds', '2', ...small], { timeoutMs: 240_000 });
-  relabel(['retrain', ...small], { timeoutMs: 240_000 });
   served = await startServe(projectPath, 'e2e');
   page = await browser.newPage();
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
@@ -104,7 +103,16 @@ test('review: `s` shows where the out-of-fold model looked, and follows the anno
 });
 
 test('results page: before/after overlays on held-out images where the models disagree', async () => {
+  // Relabel 30 images to their suggested class, so the "after" model learns other labels than "before".
+  await openReview(page);
+  for (let i = 0; i < 30; i++) {
+    const before = await currentIssue(page);
+    await page.keyboard.press('w');
+    await expect.poll(async () => (await currentIssue(page)).sampleIndex).not.toBe(before.sampleIndex);
+  }
   await gotoRoute(page, 'results');
+  await page.getByTestId('retrain').click();
+  await expect(page.getByTestId('job-retrain')).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   const section = page.getByRole('region', { name: 'Where the two models disagree' });
   await expect(section).toBeVisible();
   const items = section.getByTestId('disagreement');
@@ -113,5 +121,6 @@ test('results page: before/after overlays on held-out images where the models di
   if ((await items.count()) > 0) {
     await expect(items.first().getByTestId('saliency-overlay')).toHaveCount(2, { timeout: 60_000 });
   }
+  await section.scrollIntoViewIfNeeded();
   await screenshot(page, 'evidence-results-disagreements', test.info());
 });

@@ -118,12 +118,16 @@ export const evidenceColor = (heat: number): [number, number, number] =>
 export const SALIENCY_TOWARDS_RGB: [number, number, number] = [220, 38, 38];
 export const SALIENCY_AGAINST_RGB: [number, number, number] = [37, 99, 235];
 
+/** |v| below this share of the strongest pixel is drawn fully transparent: weak evidence does not tint the image. */
+export const SALIENCY_FLOOR = 0.15;
+
 /**
- * Overlay colour of v ∈ [-1, 1]: red for evidence towards, blue against, transparent near zero; the
- * opacity grows with |v| up to `maxAlpha` so the image stays visible underneath.
+ * Overlay colour of v ∈ [-1, 1]: red for evidence towards, blue against, transparent up to SALIENCY_FLOOR; the
+ * opacity then grows with |v| up to `maxAlpha`, so the image stays visible underneath.
  */
-export function saliencyColor(v: number, maxAlpha = 0.75): [number, number, number, number] {
+export function saliencyColor(v: number, maxAlpha = 0.7): [number, number, number, number] {
   const m = clamp01(Math.abs(Number.isFinite(v) ? v : 0));
   const rgb = v >= 0 ? SALIENCY_TOWARDS_RGB : SALIENCY_AGAINST_RGB;
-  return [rgb[0], rgb[1], rgb[2], Math.round(255 * maxAlpha * Math.sqrt(m))];
+  const strength = m <= SALIENCY_FLOOR ? 0 : (m - SALIENCY_FLOOR) / (1 - SALIENCY_FLOOR);
+  return [rgb[0], rgb[1], rgb[2], Math.round(255 * maxAlpha * strength)];
 }
