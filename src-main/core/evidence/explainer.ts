@@ -51,7 +51,7 @@ export class Explainer {
   private nextId = 1;
   private stderr = '';
   private closed = false;
-  /** Messages the worker has been sent, in order (tests look at the cancellations). */
+  /** The last 100 messages the worker has been sent, in order (tests look at the cancellations). */
   readonly sent: ExplainParentMessage['type'][] = [];
 
   constructor(private readonly backend: BackendChoice = 'auto') {}
@@ -123,6 +123,7 @@ export class Explainer {
 
   private send(child: ChildProcess, m: ExplainParentMessage): void {
     this.sent.push(m.type);
+    if (this.sent.length > 100) this.sent.splice(0, this.sent.length - 100);
     child.send(m);
   }
 
