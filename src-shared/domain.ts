@@ -70,6 +70,8 @@ export interface Decision {
   finalLabel: number | null;
   annotator: string;
   decidedAt: string;
+  /** The decision event this state comes from (ids only grow: a larger one is newer). */
+  eventId: number;
 }
 
 /** One row of the append-only decision history. */
@@ -178,6 +180,8 @@ export interface LabelIssue {
   /** Out-of-fold class probabilities of this sample. */
   probs: number[];
   decision: Decision | null;
+  /** The annotator of another review session that has this issue on screen right now, if any. */
+  claimedBy: string | null;
 }
 
 export interface IssueSetInfo {
@@ -187,4 +191,8 @@ export interface IssueSetInfo {
   rankedBy: RankedBy;
   count: number;
   createdAt: string;
+  /** The dataset generation whose sample indices the set refers to. */
+  datasetGeneration: number;
+  /** The dataset was re-imported since: the set's indices may name other images; no decision goes through it. */
+  stale: boolean;
 }

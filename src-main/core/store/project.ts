@@ -48,7 +48,7 @@ export class Project {
   ) {
     this.decisions = new DecisionStore(db, () => this.datasetGeneration);
     this.runs = new RunStore(db, () => this.datasetGeneration);
-    this.issues = new IssueStore(db);
+    this.issues = new IssueStore(db, () => this.datasetGeneration);
     this.models = new RunModelStore(db);
     this.classEvidence = new ClassEvidenceStore(db);
   }
