@@ -56,6 +56,8 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   relabel(['train', '--folds', '2', ...small], { timeoutMs: 240_000 });
   served = await startServe(projectPath, 'e2e');
   page = await browser.newPage();
+  // This browser has reviewed before: the review does not ask for the annotator's name.
+  await page.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.goto(served.url);
