@@ -23,6 +23,10 @@ export const API_NAMES = [
   'retrain',
   'compareRuns',
   'exportLabels',
+  'classEvidence',
+  'explainSample',
+  'cancelExplain',
+  'holdoutDisagreements',
 ] as const;
 
 export type ApiName = (typeof API_NAMES)[number];
