@@ -228,13 +228,19 @@ test('review: keyboard, filters and bulk decisions are saved to the project file
   }
 });
 
-test('review: grid mode screenshot, reload opens on the top-ranked undecided issue', async () => {
+test('review: grid mode screenshot; a reload keeps the issue; opening the review starts at the top-ranked undecided issue', async () => {
   await page.keyboard.press('g');
   await expect(page.getByTestId('grid-tile').first()).toBeVisible();
   await screenshot(page, '10-review-grid', test.info());
   await page.keyboard.press('g');
 
+  const before = await currentIssue(page);
   await page.reload();
+  await expect(panel(page)).toBeVisible();
+  await settled(page);
+  expect((await currentIssue(page)).sampleIndex).toBe(before.sampleIndex);
+
+  await page.goto(`${served.url}#/review`);
   await expect(panel(page)).toBeVisible();
   await settled(page);
   const opened = await currentIssue(page);
