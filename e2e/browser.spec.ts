@@ -111,6 +111,9 @@ test('dataset page: class balance chart, thumbnails per class, search by file na
 
 test('train page: tiny cross-validation with live progress and curves, then find label issues', async () => {
   await gotoRoute(page, 'train');
+  // The doctor's backend diagnosis: this machine has no GPU and no libtensorflow, so wasm, and why.
+  await expect(page.getByText('Training will use wasm.')).toBeVisible();
+  await expect(page.getByTestId('backend-why')).toContainText('tensorflow-gpu not used: no NVIDIA driver');
   await page.getByLabel('Folds').fill('2');
   await page.getByLabel('Epochs').fill('2');
   await page.getByLabel('Batch size').fill('32');
@@ -123,6 +126,8 @@ test('train page: tiny cross-validation with live progress and curves, then find
   await screenshot(page, '05-train-running', test.info());
   await expect(job).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   await expect(job).toContainText('label issues ready for review');
+  await expect(page.getByTestId('backend-why')).toContainText('Fix: install the NVIDIA driver');
+  await expect(page.getByTestId('backend-why').locator('code').first()).toHaveText('nvidia-smi');
   // The curves came from the job events' points: one line per fold.
   await expect(
     page.getByRole('img', { name: 'Training loss per epoch' }).locator('path:not([stroke-dasharray])'),
