@@ -24,6 +24,8 @@ import {
   type TrainConfig,
 } from './domain';
 import { API_NAMES, type ApiName } from './api-names';
+import type { BackendDiagnosis } from './diagnosis';
+import type { ClassEvidence, HoldoutDisagreements, SaliencyResult } from './evidence';
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
@@ -135,6 +137,8 @@ export const apiInputs = {
   startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
+  /** Which training backends will load here and why a faster one will not, with the fix (as `relabel doctor`). */
+  trainingBackends: z.object({}).strict(),
   /** Rank issues of a finished cross-validation run (default: the latest) and make them the review queue. */
   computeIssues: z
     .object({
@@ -210,6 +214,19 @@ export const apiInputs = {
    * earlier export did not write (`would_overwrite`); `force` replaces those after keeping `<name>.bak-<time>`.
    */
   exportLabels: z.object({ outDir: z.string().min(1).max(4096), force: z.boolean().default(false) }).strict(),
+  /** The class-evidence map (per-pixel F, class vs rest) of the live dataset; computed once per generation. */
+  classEvidence: z.object({}).strict(),
+  /**
+   * Where a run's model (for a CV run: the fold that held the image out) finds evidence for `towards` against
+   * `against` on one image. Computed off the main thread, cached per (run, image); cancellable by requestId.
+   */
+  explainSample: z
+    .object({ runId: z.number().int().min(1), sampleIndex, towards: classId, against: classId, requestId })
+    .strict(),
+  /** Stops an explainSample call (the annotator moved on); its call answers { cancelled: true }. */
+  cancelExplain: z.object({ requestId: requestId.unwrap() }).strict(),
+  /** Held-out images on which the before and the after model disagree, most confident disagreements first. */
+  holdoutDisagreements: z.object({ limit: z.number().int().min(1).max(50).default(6) }).strict(),
 } as const satisfies Record<ApiName, z.ZodTypeAny>;
 
 export type { ApiName };
@@ -240,6 +257,7 @@ export const apiRoles: { readonly [K in ApiName]: Role | ((input: unknown) => Ro
   startTraining: 'owner',
   cancelJob: 'owner',
   listRuns: 'annotator',
+  trainingBackends: 'owner',
   computeIssues: 'owner',
   listIssueSets: 'annotator',
   getIssues: 'annotator',
@@ -253,6 +271,10 @@ export const apiRoles: { readonly [K in ApiName]: Role | ((input: unknown) => Ro
   retrain: 'owner',
   compareRuns: 'annotator',
   exportLabels: 'owner',
+  classEvidence: 'annotator',
+  explainSample: 'annotator',
+  cancelExplain: 'annotator',
+  holdoutDisagreements: 'annotator',
 };
 
 /** The role a call with this input needs. */
@@ -393,6 +415,7 @@ export interface ApiOutputs {
   startTraining: { jobId: string };
   cancelJob: { cancelled: boolean };
   listRuns: RunSummary[];
+  trainingBackends: BackendDiagnosis;
   computeIssues: IssueSetInfo;
   listIssueSets: IssueSetInfo[];
   getIssues: IssuePage;
@@ -406,6 +429,10 @@ export interface ApiOutputs {
   retrain: { jobId: string };
   compareRuns: Comparison;
   exportLabels: ExportResult;
+  classEvidence: ClassEvidence;
+  explainSample: SaliencyResult;
+  cancelExplain: { cancelled: boolean };
+  holdoutDisagreements: HoldoutDisagreements;
 }
 
 /** Progress of a long job (import, training, retraining), pushed as an event. */

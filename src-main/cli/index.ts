@@ -11,6 +11,7 @@ import { register as registerReport } from './commands/report';
 import { register as registerImportProbs } from './commands/import-probs';
 import { register as registerServe } from './commands/serve';
 import { err } from './terminal';
+import { register as registerDoctor } from './commands/doctor';
 
 const VERSION = '0.1.0';
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     registerRetrain,
     registerReport,
     registerExport,
+    registerDoctor,
   ]) {
     register(program);
   }

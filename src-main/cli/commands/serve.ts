@@ -10,6 +10,7 @@ import { hostForUrl, isLoopbackHost, type AccessTokens } from '../../server/auth
 import { findRendererDir } from '../../server/renderer-dir';
 import { startServer } from '../../server/server';
 import { addLimitOptions, limitsFrom } from '../options';
+import { openInBrowser } from '../open-url';
 import { out, err } from '../terminal';
 
 interface ServeOptions {
@@ -23,6 +24,7 @@ interface ServeOptions {
   dataRoot: string[];
   maxClasses?: number;
   maxFileMb?: number;
+  open?: boolean;
 }
 
 const portOption = (v: string) => {
@@ -59,6 +61,10 @@ export function register(program: Command): void {
       "a folder clients may import from and export into (repeatable; default: the project's and its dataset's folders)",
       collect,
       [],
+    )
+    .option(
+      '--open',
+      "open the owner's link in the default browser once serving (not where there is no display)",
     );
   addLimitOptions(cmd).action((opts: ServeOptions) => serve(opts));
 }
@@ -134,6 +140,11 @@ async function serve(opts: ServeOptions): Promise<void> {
   err(
     `project ${opts.project}; imports and exports only under ${pathRoots.dirs.join(', ')}; press Ctrl-C to stop\n`,
   );
+  if (opts.open) {
+    // Only now: the server is listening and the links are out. The owner opens their own link.
+    const r = openInBrowser(tokens ? link(tokens.owner) : url);
+    err(r.opened ? `opened in your browser (${r.command})\n` : `not opening a browser: ${r.reason}\n`);
+  }
 
   const running = server;
   await new Promise<void>((resolve) => {

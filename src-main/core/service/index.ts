@@ -16,6 +16,7 @@ import { Project } from '../store/project';
 import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
+import { evidenceFeature } from './evidence-handlers';
 import { issueHandlers } from './issue-handlers';
 import { projectHandlers } from './project-handlers';
 import { trainingHandlers } from './training-handlers';
@@ -69,11 +70,13 @@ export function createService(opts: ServiceOptions): RelabelService {
     opts.pathRoots ?? null,
     opts.limits,
   );
+  const evidence = evidenceFeature(ctx);
   const handlers: Handlers = {
     ...projectHandlers(ctx),
     ...trainingHandlers(ctx),
     ...issueHandlers(ctx),
     ...decisionHandlers(ctx),
+    ...evidence.handlers,
   };
 
   const api = {} as Record<ApiName, (input: unknown) => Promise<unknown>>;
@@ -106,7 +109,7 @@ export function createService(opts: ServiceOptions): RelabelService {
     },
     close: async () => {
       jobs.cancelAll();
-      await jobs.idle();
+      await Promise.all([jobs.idle(), evidence.close()]);
       emitter.removeAllListeners();
       project.close();
     },
