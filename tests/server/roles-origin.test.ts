@@ -20,6 +20,7 @@ const validInputs: { [K in ApiName]: ApiInput<K> } = {
   startTraining: {},
   cancelJob: { jobId: 'j1' },
   listRuns: {},
+  trainingBackends: {},
   computeIssues: {},
   listIssueSets: {},
   getIssues: {},
@@ -33,6 +34,10 @@ const validInputs: { [K in ApiName]: ApiInput<K> } = {
   retrain: {},
   compareRuns: {},
   exportLabels: { outDir: '/tmp/x' },
+  classEvidence: {},
+  explainSample: { runId: 1, sampleIndex: 1, towards: 0, against: 1 },
+  cancelExplain: { requestId: 'r1' },
+  holdoutDisagreements: {},
 };
 
 /**
@@ -43,6 +48,7 @@ const ownerOnly = [
   'importDataset',
   'startTraining',
   'cancelJob',
+  'trainingBackends',
   'computeIssues',
   'acceptSuggestions',
   'previewAccept',

@@ -10,7 +10,7 @@ import { hostForUrl, isLoopbackHost, type AccessTokens } from '../../server/auth
 import { findRendererDir } from '../../server/renderer-dir';
 import { startServer } from '../../server/server';
 import { addLimitOptions, limitsFrom } from '../options';
-import { openInBrowser } from '../open-url';
+import { openInBrowser, writeRedirectPage } from '../open-url';
 import { out, err } from '../terminal';
 
 interface ServeOptions {
@@ -140,9 +140,16 @@ async function serve(opts: ServeOptions): Promise<void> {
   err(
     `project ${opts.project}; imports and exports only under ${pathRoots.dirs.join(', ')}; press Ctrl-C to stop\n`,
   );
+  let redirect: ReturnType<typeof writeRedirectPage> | null = null;
   if (opts.open) {
-    // Only now: the server is listening and the links are out. The owner opens their own link.
-    const r = openInBrowser(tokens ? link(tokens.owner) : url);
+    // Only now: the server is listening and the links are out. The owner opens their own link, through a
+    // private file so that the token never appears on a command line.
+    redirect = tokens ? writeRedirectPage(link(tokens.owner)) : null;
+    const r = openInBrowser(redirect?.fileUrl ?? url);
+    if (!r.opened) {
+      redirect?.remove();
+      redirect = null;
+    }
     err(r.opened ? `opened in your browser (${r.command})\n` : `not opening a browser: ${r.reason}\n`);
   }
 
@@ -157,7 +164,10 @@ async function serve(opts: ServeOptions): Promise<void> {
         .close()
         .then(() => service.close())
         .catch((e) => err(`relabel: while stopping: ${e instanceof Error ? e.message : e}\n`))
-        .finally(resolve);
+        .finally(() => {
+          redirect?.remove();
+          resolve();
+        });
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
