@@ -13,6 +13,7 @@ import { JobRunner } from '../jobs';
 import { Project } from '../store/project';
 import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
+import { EXTERNAL_POLL_MS, watchExternalChanges } from './external-changes';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
 import { issueHandlers } from './issue-handlers';
 import { projectHandlers } from './project-handlers';
@@ -26,6 +27,12 @@ export interface RelabelService extends RelabelApi {
   close(): Promise<void>;
 }
 
+/** The service as its creator holds it: also able to check for other processes' changes on demand. */
+export interface OwnedService extends RelabelService {
+  /** Looks for changes other processes committed to the project file now (a timer does it every interval). */
+  checkExternalChanges(): void;
+}
+
 export interface ServiceOptions {
   projectPath: string;
   /** The name recorded with this service's decisions. */
@@ -33,6 +40,11 @@ export interface ServiceOptions {
   createIfMissing?: boolean;
   /** Where internal errors of background jobs are logged (default: stderr). */
   logError?: (e: unknown) => void;
+  /**
+   * How often to look for changes other processes commit to the project file, to tell this service's clients
+   * (ms; default 1500; 0: never).
+   */
+  watchIntervalMs?: number;
 }
 
 /**
@@ -40,7 +52,7 @@ export interface ServiceOptions {
  * Every call's input is validated here, once, against the contract, so no caller can hand a handler an
  * unchecked payload; the handlers live beside their feature.
  */
-export function createService(opts: ServiceOptions): RelabelService {
+export function createService(opts: ServiceOptions): OwnedService {
   const project = opts.createIfMissing
     ? Project.openOrCreate(opts.projectPath)
     : Project.open(opts.projectPath);
@@ -59,6 +71,13 @@ export function createService(opts: ServiceOptions): RelabelService {
     ...issueHandlers(ctx),
     ...decisionHandlers(ctx),
   };
+
+  const watcher = watchExternalChanges(ctx, {
+    intervalMs: opts.watchIntervalMs ?? EXTERNAL_POLL_MS,
+    logError:
+      opts.logError ??
+      ((e) => console.error('[relabel] could not check the project file for other processes’ changes:', e)),
+  });
 
   const api = {} as Record<ApiName, (input: unknown) => Promise<unknown>>;
   for (const name of apiNames) {
@@ -88,7 +107,9 @@ export function createService(opts: ServiceOptions): RelabelService {
         throw toServiceError(e, 'not_found');
       }
     },
+    checkExternalChanges: () => watcher.check(),
     close: async () => {
+      watcher.stop();
       jobs.cancelAll();
       await jobs.idle();
       emitter.removeAllListeners();
