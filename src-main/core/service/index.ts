@@ -15,6 +15,7 @@ import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
 import { EXTERNAL_POLL_MS, watchExternalChanges } from './external-changes';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
+import { evidenceFeature } from './evidence-handlers';
 import { issueHandlers } from './issue-handlers';
 import { projectHandlers } from './project-handlers';
 import { trainingHandlers } from './training-handlers';
@@ -65,11 +66,13 @@ export function createService(opts: ServiceOptions): OwnedService {
     (e) => describeJobFailure(e, logError),
   );
   const ctx = createContext(project, jobs, opts.annotator.trim() || 'annotator', emit);
+  const evidence = evidenceFeature(ctx);
   const handlers: Handlers = {
     ...projectHandlers(ctx),
     ...trainingHandlers(ctx),
     ...issueHandlers(ctx),
     ...decisionHandlers(ctx),
+    ...evidence.handlers,
   };
 
   const watcher = watchExternalChanges(ctx, {
@@ -111,7 +114,7 @@ export function createService(opts: ServiceOptions): OwnedService {
     close: async () => {
       watcher.stop();
       jobs.cancelAll();
-      await jobs.idle();
+      await Promise.all([jobs.idle(), evidence.close()]);
       emitter.removeAllListeners();
       project.close();
     },

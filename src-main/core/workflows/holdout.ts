@@ -9,6 +9,7 @@ import {
   type TrainingData,
 } from '../train';
 import type { Project } from '../store/project';
+import { SINGLE_MODEL } from '../store/run-models';
 import type { RunRecord } from '../store/runs';
 import type { RunCallbacks } from './cross-validation-run';
 import { cleanedLabels, loadTrainingData, usableIndices } from './training-data';
@@ -114,9 +115,11 @@ async function trainHoldout(
   const trainIndices = Int32Array.from(Array.from(split.train).filter((i) => !excluded.has(i)));
   const evalSet = evaluationSet(project, split.test);
   try {
+    // The split's testFraction is not a training option (the training schema is strict).
+    const { testFraction: _split, ...trainConfig } = config;
     const r = await trainAndEvaluate({
       data,
-      config,
+      config: trainConfig,
       trainIndices,
       trainLabels: Int32Array.from(trainIndices, (i) => trainLabelsAll[i]),
       // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
@@ -132,6 +135,7 @@ async function trainHoldout(
     const full = new Float32Array(data.n * k).fill(Number.NaN);
     split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
     project.runs.setBackend(runId, r.backend);
+    project.models.save(runId, SINGLE_MODEL, r.model);
     project.runs.finish(runId, {
       status: 'done',
       metrics: scoreOn(full, k, evalSet),
