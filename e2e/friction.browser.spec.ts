@@ -205,21 +205,42 @@ test('zoom keeps the image point at the centre (keys, buttons) or under the curs
   }
 });
 
-/** Interactive elements on screen that a notification overlaps. */
+/**
+ * Interactive elements that a notification hides: with the notifications out of the way, the control itself is
+ * what shows at some point of the area a notification takes (a control already hidden there, e.g. scrolled
+ * under its container's edge, does not count).
+ */
 async function coveredControls(page: Page): Promise<string[]> {
   return page.evaluate(() => {
-    const toasts = [...document.querySelectorAll('[data-testid="toasts"] .toast')].map((t) =>
-      t.getBoundingClientRect(),
+    const shown = [...document.querySelectorAll<HTMLElement>('[data-testid="toasts"] .toast')];
+    const toasts = shown.map((t) => t.getBoundingClientRect());
+    const controls = [...document.querySelectorAll('button, a[href], input, select, [role="button"]')].filter(
+      (el) => !el.closest('[data-testid="toasts"]'),
     );
-    const overlaps = (a: DOMRect, b: DOMRect) =>
-      a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
-    return [...document.querySelectorAll('button, a[href], input, select, [role="button"]')]
-      .filter((el) => !el.closest('[data-testid="toasts"]'))
-      .filter((el) => {
-        const r = el.getBoundingClientRect();
-        return r.width > 0 && r.height > 0 && toasts.some((t) => overlaps(t, r));
-      })
-      .map((el) => el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName);
+    for (const t of shown) t.style.visibility = 'hidden';
+    try {
+      return controls
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return toasts.some((t) => {
+            const [left, right] = [Math.max(t.left, r.left), Math.min(t.right, r.right)];
+            const [top, bottom] = [Math.max(t.top, r.top), Math.min(t.bottom, r.bottom)];
+            if (left >= right || top >= bottom) return false;
+            // A 5×5 grid of points over the overlap.
+            for (let i = 0; i < 5; i++)
+              for (let j = 0; j < 5; j++) {
+                const x = left + ((i + 0.5) * (right - left)) / 5;
+                const y = top + ((j + 0.5) * (bottom - top)) / 5;
+                const hit = document.elementFromPoint(x, y);
+                if (hit && (hit === el || el.contains(hit))) return true;
+              }
+            return false;
+          });
+        })
+        .map((el) => el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName);
+    } finally {
+      for (const t of shown) t.style.visibility = '';
+    }
   });
 }
 
