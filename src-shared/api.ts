@@ -6,6 +6,7 @@
  * renderer's transport clients are all typed from this file, so a call cannot drift between them.
  */
 import { z } from 'zod';
+import { AUGMENT_MODES, CALIBRATION_METHODS } from './domain';
 import type {
   ClassInfo,
   DatasetInfo,
@@ -45,7 +46,8 @@ export const trainConfigSchema = z
     validationFraction: z.number().min(0).max(0.5),
     patience: z.number().int().min(1).max(100),
     classWeights: z.boolean(),
-    augment: z.boolean(),
+    augment: z.enum(AUGMENT_MODES),
+    calibration: z.enum(CALIBRATION_METHODS),
   })
   .partial()
   .strict();

@@ -79,6 +79,12 @@ export type RankedBy = 'self_confidence' | 'normalized_margin' | 'confidence_wei
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
 export type ModelName = 'baseline' | 'cnn';
+/** Training-time augmentation: random shifts of up to ~8% of the side, left–right mirroring, both, or none. */
+export const AUGMENT_MODES = ['none', 'shift', 'flip', 'shift-flip'] as const;
+export type AugmentMode = (typeof AUGMENT_MODES)[number];
+/** How each model's probabilities are calibrated: temperature scaling on its validation split, or not at all. */
+export const CALIBRATION_METHODS = ['temperature', 'none'] as const;
+export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
 
 export interface TrainConfig {
   model: ModelName;
@@ -93,7 +99,8 @@ export interface TrainConfig {
   validationFraction: number;
   patience: number;
   classWeights: boolean;
-  augment: boolean;
+  augment: AugmentMode;
+  calibration: CalibrationMethod;
 }
 
 export type RunKind = 'cv' | 'holdout' | 'retrain' | 'imported';
@@ -116,6 +123,13 @@ export interface Metrics {
   confusion: number[][];
   perClass: PerClassMetrics[];
   n: number;
+  /**
+   * Expected calibration error of the top-class probability (15 equal-width bins) against the same
+   * labels as `accuracy`; absent on runs made before it was measured.
+   */
+  ece?: number;
+  /** Mean top-class probability: above `accuracy` means over-confident. */
+  meanConfidence?: number;
 }
 
 export interface EpochPoint {

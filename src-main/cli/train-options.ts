@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { TrainConfig } from '../../src-shared/domain';
+import { AUGMENT_MODES, CALIBRATION_METHODS, type TrainConfig } from '../../src-shared/domain';
 import { choiceOption, intOption, numberOption } from './options';
 
 /** The training options shared by `train` and `retrain`. */
@@ -22,7 +22,16 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--seed <n>', 'random seed (splits, initialisation, shuffling)', intOption('--seed', 0))
     .option('--workers <n>', 'parallel worker processes (default: one per core)', intOption('--workers'))
     .option('--no-class-weights', 'do not weight classes against imbalance')
-    .option('--augment', 'horizontal-flip augmentation');
+    .option(
+      '--augment <mode>',
+      'training augmentation: none, shift (random shifts of up to ~8% of the side), flip (left–right mirror; only where a mirrored image keeps its class) or shift-flip',
+      choiceOption('--augment', AUGMENT_MODES),
+    )
+    .option(
+      '--calibration <method>',
+      'temperature (scale each fold model on its validation split) or none',
+      choiceOption('--calibration', CALIBRATION_METHODS),
+    );
 }
 
 export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainConfig> {
@@ -37,6 +46,7 @@ export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainCon
     'seed',
     'workers',
     'augment',
+    'calibration',
   ] as const;
   for (const k of keys) if (opts[k] !== undefined) (out as Record<string, unknown>)[k] = opts[k];
   if (opts.classWeights === false) out.classWeights = false;

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { TrainConfig } from '../../../src-shared/domain';
+import { AUGMENT_MODES, CALIBRATION_METHODS, type TrainConfig } from '../../../src-shared/domain';
 
 /**
  * Defaults: the LeNet-like baseline, 5 folds (cleanlab's default), up to 15 epochs with early stopping on
@@ -21,7 +21,8 @@ export function defaultTrainConfig(): TrainConfig {
     validationFraction: 0.1,
     patience: 3,
     classWeights: true,
-    augment: false,
+    augment: 'none',
+    calibration: 'temperature',
   };
 }
 
@@ -46,4 +47,19 @@ export function validateTrainConfig(c: TrainConfig): void {
     fail('validationFraction', 'a number in [0, 1)', c.validationFraction);
   }
   if (!Number.isInteger(c.patience) || c.patience < 0) fail('patience', 'an integer ≥ 0', c.patience);
+  if (!AUGMENT_MODES.includes(c.augment)) fail('augment', AUGMENT_MODES.join('|'), c.augment);
+  if (!CALIBRATION_METHODS.includes(c.calibration))
+    fail('calibration', CALIBRATION_METHODS.join('|'), c.calibration);
+}
+
+/**
+ * A run's stored configuration in today's terms: runs made before augmentation modes stored
+ * `augment` as a boolean (true = left–right mirroring), and runs made before calibration were not
+ * calibrated (so a resumed one finishes the way it started).
+ */
+export function storedTrainConfig(stored: Record<string, unknown>): Partial<TrainConfig> {
+  const out = { ...stored } as Partial<TrainConfig> & Record<string, unknown>;
+  if (typeof stored.augment === 'boolean') out.augment = stored.augment ? 'flip' : 'none';
+  if (stored.calibration === undefined) out.calibration = 'none';
+  return out;
 }
