@@ -33,7 +33,9 @@ export function register(program: Command): void {
       const run = project.runs.get(runId)!;
       const m = run.metrics!;
       process.stdout.write(
-        `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)} (vs given labels)\n` +
+        `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)}` +
+          (m.ece === undefined ? '' : `, ECE ${m.ece.toFixed(4)}`) +
+          ' (vs given labels)\n' +
           `Next: relabel issues --project ${project.path}\n`,
       );
     } finally {
