@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { readIdxFile } from '../src-main/core/dataset/idx-file';
 import { importDataset } from '../src-main/core/dataset/import';
 import { Project } from '../src-main/core/store/project';
-import { mulberry32, shuffleInPlace } from '../src-main/core/train/rng';
+import { mulberry32, shuffleInPlace } from '../src-main/core/random/seeded';
 
 export const CLASSES = 10;
 

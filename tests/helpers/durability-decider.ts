@@ -9,14 +9,13 @@
  * it, it stops, catches every error instead of dying, and prints `done {ops, rows, errors}`.
  */
 import { createService } from '../../src-main/core/service';
-import { mulberry32 } from '../../src-main/core/dataset/prng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 import { args, deadline, describeError, emit, requireArg, type StressSummary } from './durability-io';
 
 const a = args();
 const service = createService({
   projectPath: requireArg(a, 'project'),
   annotator: 'decider',
-  transport: 'http',
 });
 const rng = mulberry32(Number(a.get('seed') ?? 1));
 const undoShare = Number(a.get('undo') ?? 0);

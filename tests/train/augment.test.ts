@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { drawTransforms, maxShift, transformImage } from '../../src-main/core/train/augment';
-import { mulberry32 } from '../../src-main/core/train/rng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 
 /** A 3×4 one-channel image whose pixel (y, x) is 10·y + x + 1 (so 0 means "filled in"). */
 const H = 3;

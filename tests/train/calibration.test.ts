@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyTemperature, calibrationSummary, fitTemperature } from '../../src-main/core/train/calibration';
-import { mulberry32 } from '../../src-main/core/train/rng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 
 const rowSums = (p: Float32Array, k: number) =>
   Array.from({ length: p.length / k }, (_, r) => p.subarray(r * k, r * k + k).reduce((a, b) => a + b, 0));

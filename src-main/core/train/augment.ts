@@ -1,5 +1,5 @@
 import type { AugmentMode } from '../../../src-shared/domain';
-import type { Rng } from './rng';
+import type { Rng } from '../random/seeded';
 
 /** What happens to one training image of a batch: shifted by (dx, dy) pixels, then mirrored left–right. */
 export interface ImageTransform {

@@ -1,12 +1,14 @@
 import { availableParallelism } from 'node:os';
-import { AUGMENT_MODES, CALIBRATION_METHODS, type TrainConfig } from '../../../src-shared/domain';
+import type { TrainConfig } from '../../../src-shared/domain';
+import { TRAIN_LIMITS, trainConfigSchema } from '../../../src-shared/train-config';
+import { formatZodIssues } from '../../../src-shared/validate';
 
 /**
  * Defaults: the LeNet-like baseline, 5 folds (cleanlab's default), up to 15 epochs with early stopping on
  * 10% of each training split (patience 3, best weights restored), batch 64 (fastest per image on the
  * wasm backend without hurting convergence), Adam 1e-3, class weights against imbalance, no
- * augmentation (label noise detection wants the model to see the images as they are), one worker
- * process per core.
+ * augmentation (label noise detection wants the model to see the images as they are), each fold
+ * model's probabilities temperature-scaled on its validation split, one worker process per core.
  */
 export function defaultTrainConfig(): TrainConfig {
   return {
@@ -17,7 +19,7 @@ export function defaultTrainConfig(): TrainConfig {
     learningRate: 1e-3,
     backend: 'auto',
     seed: 42,
-    workers: availableParallelism(),
+    workers: Math.min(availableParallelism(), TRAIN_LIMITS.workers.max),
     validationFraction: 0.1,
     patience: 3,
     classWeights: true,
@@ -26,30 +28,10 @@ export function defaultTrainConfig(): TrainConfig {
   };
 }
 
-const positiveInt = (v: number) => Number.isInteger(v) && v >= 1;
-
-/** Throws an Error naming the first invalid field. */
+/** Checks a complete configuration against the one training schema; throws an Error naming every bad field. */
 export function validateTrainConfig(c: TrainConfig): void {
-  const fail = (field: string, want: string, got: unknown) => {
-    throw new Error(`invalid training config: ${field} must be ${want}, got ${JSON.stringify(got)}`);
-  };
-  if (c.model !== 'baseline' && c.model !== 'cnn') fail('model', "'baseline' or 'cnn'", c.model);
-  if (!Number.isInteger(c.folds) || c.folds < 2) fail('folds', 'an integer ≥ 2', c.folds);
-  if (!positiveInt(c.epochs)) fail('epochs', 'an integer ≥ 1', c.epochs);
-  if (!positiveInt(c.batchSize)) fail('batchSize', 'an integer ≥ 1', c.batchSize);
-  if (!(c.learningRate > 0 && c.learningRate < 10))
-    fail('learningRate', 'a number in (0, 10)', c.learningRate);
-  if (!['auto', 'gpu', 'node', 'wasm', 'cpu'].includes(c.backend))
-    fail('backend', 'auto|gpu|node|wasm|cpu', c.backend);
-  if (!Number.isInteger(c.seed)) fail('seed', 'an integer', c.seed);
-  if (!positiveInt(c.workers)) fail('workers', 'an integer ≥ 1', c.workers);
-  if (!(c.validationFraction >= 0 && c.validationFraction < 1)) {
-    fail('validationFraction', 'a number in [0, 1)', c.validationFraction);
-  }
-  if (!Number.isInteger(c.patience) || c.patience < 0) fail('patience', 'an integer ≥ 0', c.patience);
-  if (!AUGMENT_MODES.includes(c.augment)) fail('augment', AUGMENT_MODES.join('|'), c.augment);
-  if (!CALIBRATION_METHODS.includes(c.calibration))
-    fail('calibration', CALIBRATION_METHODS.join('|'), c.calibration);
+  const r = trainConfigSchema.safeParse(c);
+  if (!r.success) throw new Error(`invalid training config: ${formatZodIssues(r.error)}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import { drawTransforms } from './augment';
 import { applyTemperature, fitTemperature } from './calibration';
 import { EarlyStopping } from './early-stopping';
 import type { PixelSource } from './pixel-source';
-import { deriveSeed, mulberry32, shuffleInPlace, type Rng } from './rng';
+import { deriveSeed, mulberry32, shuffleInPlace, type Rng } from '../random/seeded';
 import { nextTick, scoreProbabilities, TrainingSession } from './session';
 import { stratifiedSplit } from './split';
 import type { Tf } from './tf';
