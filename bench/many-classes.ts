@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { FilterBy, TrainConfig } from '../src-shared/domain';
 import { Project } from '../src-main/core/store/project';
-import { calibrationSummary, argmaxRows } from '../src-main/core/train';
+import { applyTemperature, argmaxRows, calibrationSummary } from '../src-main/core/train';
 import { runCrossValidation } from '../src-main/core/workflows/cross-validation-run';
 import { computeIssueSet } from '../src-main/core/workflows/label-issues';
 import { CLASSES, noisySet, type NoisySet } from './many-classes-data';
@@ -98,6 +98,32 @@ function parseSpec(spec: string): { overrides: Partial<TrainConfig>; filterBy: F
   return { overrides: overrides as Partial<TrainConfig>, filterBy };
 }
 
+/**
+ * The run's probabilities before calibration: each fold's rows scaled back by 1/T, with the fold
+ * temperatures its notes record (3 decimals); null for a run that was not calibrated.
+ */
+function uncalibratedProbs(project: Project, runId: number): Float32Array | null {
+  const note = project.runs.get(runId)!.notes.find((n) => n.startsWith('calibration: temperature'));
+  if (!note) return null;
+  const temperatures = new Map(
+    [...note.matchAll(/fold (\d+): ([\d.]+)/g)].map((m) => [Number(m[1]) - 1, Number(m[2])]),
+  );
+  const probs = project.runs.probs(runId)!.values.slice();
+  for (const fold of project.runs.folds(runId)) {
+    const t = temperatures.get(fold.fold);
+    if (t === undefined) continue;
+    const rows = new Float32Array(fold.testIndices.length * CLASSES);
+    fold.testIndices.forEach((s, r) =>
+      rows.set(probs.subarray(s * CLASSES, s * CLASSES + CLASSES), r * CLASSES),
+    );
+    const raw = applyTemperature(rows, CLASSES, 1 / t);
+    fold.testIndices.forEach((s, r) =>
+      probs.set(raw.subarray(r * CLASSES, r * CLASSES + CLASSES), s * CLASSES),
+    );
+  }
+  return probs;
+}
+
 /** Scores a finished run's probabilities and the issue set computed from them. */
 function score(project: Project, set: NoisySet, runId: number, filterBy: FilterBy) {
   const probs = project.runs.probs(runId)!.values;
@@ -165,6 +191,13 @@ async function measureRow(
   };
 }
 
+/** Stores probabilities as an imported run (how averages and uncalibrated twins are scored). */
+function storeProbs(project: Project, what: string, values: Float32Array): number {
+  const runId = project.runs.create('imported', { source: what });
+  project.runs.finish(runId, { status: 'done', notes: [what], probs: { numClasses: CLASSES, values } });
+  return runId;
+}
+
 /**
  * The mean of several runs' out-of-fold probabilities, stored as an imported run.
  * TODO(transfer): switch to the product's run averaging (`relabel issues --runs A,B`) once it lands.
@@ -172,13 +205,16 @@ async function measureRow(
 function averageRuns(project: Project, runIds: number[]): number {
   const all = runIds.map((id) => project.runs.probs(id)!.values);
   const mean = Float32Array.from(all[0], (_, i) => all.reduce((s, p) => s + p[i], 0) / all.length);
-  const runId = project.runs.create('imported', { source: `mean of runs ${runIds.join(', ')}` });
-  project.runs.finish(runId, {
-    status: 'done',
-    notes: [`mean of runs ${runIds.join(', ')}`],
-    probs: { numClasses: CLASSES, values: mean },
-  });
-  return runId;
+  return storeProbs(project, `mean of runs ${runIds.join(', ')}`, mean);
+}
+
+/** The same run scored without its calibration (same training, so same times), or null. */
+function uncalibratedTwin(project: Project, set: NoisySet, r: RowResult): RowResult | null {
+  const raw = uncalibratedProbs(project, r.runId);
+  if (!raw) return null;
+  const runId = storeProbs(project, `run ${r.runId} without temperature scaling`, raw);
+  const filterBy = /^avg\(/.test(r.spec) ? 'prune_by_noise_rate' : parseSpec(r.spec).filterBy;
+  return { ...r, ...score(project, set, runId, filterBy), spec: `${r.spec} · uncalibrated`, runId };
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
@@ -231,6 +267,8 @@ async function main() {
         console.error(`${Math.round(noise * 100)}% noise: ${spec} (load ${load()})`);
         const r = await measureRow(project, set, spec, done);
         done.set(spec, r);
+        const twin = uncalibratedTwin(project, set, r);
+        if (twin) done.set(twin.spec, twin);
         Object.assign(cached, Object.fromEntries(done));
         writeFileSync(cacheFile, JSON.stringify(cached, null, 1));
         console.error(JSON.stringify({ ...r, notes: undefined }));

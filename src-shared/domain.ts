@@ -114,7 +114,7 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export const MODEL_NAMES = ['baseline', 'cnn'] as const;
+export const MODEL_NAMES = ['baseline', 'lenet-wide', 'cnn'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Training-time augmentation: random shifts of up to ~8% of the side, left–right mirroring, both, or none. */

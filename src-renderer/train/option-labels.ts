@@ -23,7 +23,8 @@ export const rankedByLabels: Record<RankedBy, string> = {
 
 export const modelLabels: Record<ModelName, string> = {
   baseline: 'baseline — small, fast CNN',
-  cnn: 'cnn — deeper, more accurate',
+  'lenet-wide': 'lenet-wide — wider, with dropout; best on many classes',
+  cnn: 'cnn — deeper, batch-normalised',
 };
 
 export const augmentLabels: Record<AugmentMode, string> = {

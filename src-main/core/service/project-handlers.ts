@@ -2,6 +2,7 @@ import { importDataset } from '../dataset/import';
 import { exportLabels } from '../export/export';
 import { defaultTrainConfig } from '../train';
 import { projectSummary } from '../workflows/project-summary';
+import { datasetShapeOf } from '../workflows/training-data';
 import type { Handlers, ServiceContext } from './context';
 
 /** The project as a whole: its summary, importing a dataset into it, browsing its samples, exporting it. */
@@ -14,7 +15,7 @@ export function projectHandlers(
       ...projectSummary(project, ctx.classCounts),
       annotator: ctx.annotator,
       activeJobs: jobs.active(),
-      trainDefaults: defaultTrainConfig(),
+      trainDefaults: defaultTrainConfig(datasetShapeOf(project)),
     }),
 
     importDataset: (input) => {

@@ -107,7 +107,7 @@ export function calibrationNote(outcomes: ModelOutcome[]): string | null {
   if (fitted.length === 0) return null;
   const list = [...fitted]
     .sort((a, b) => (a.fold ?? 0) - (b.fold ?? 0))
-    .map((o) => (o.fold === null ? '' : `fold ${o.fold + 1}: `) + o.temperature.toFixed(2));
+    .map((o) => (o.fold === null ? '' : `fold ${o.fold + 1}: `) + o.temperature.toFixed(3));
   return `calibration: temperature ${list.join(', ')}, each fitted on its model's validation split (above 1 = the model was over-confident)`;
 }
 

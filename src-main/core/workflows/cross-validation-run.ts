@@ -36,11 +36,11 @@ export async function runCrossValidation(
         `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
       );
     }
-    config = { ...defaultTrainConfig(), ...storedTrainConfig(run.config), ...overrides };
+    config = { ...defaultTrainConfig(data), ...storedTrainConfig(run.config), ...overrides };
     runId = run.id;
     project.runs.reopen(runId);
   } else {
-    config = { ...defaultTrainConfig(), ...overrides };
+    config = { ...defaultTrainConfig(data), ...overrides };
     runId = project.runs.create('cv', config);
   }
   cb.onRunCreated?.(runId);

@@ -46,7 +46,7 @@ export function evaluationSet(project: Project, test: Int32Array) {
 }
 
 const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
-  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate'].every(
+  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate', 'augment', 'calibration'].every(
     (k) => (run.config as Record<string, unknown>)[k] === (c as unknown as Record<string, unknown>)[k],
   );
 
@@ -60,12 +60,12 @@ export async function runRetrain(
   cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void } = {},
 ): Promise<{ beforeRunId: number; afterRunId: number }> {
   project.requireDataset();
+  const data = loadTrainingData(project);
   const config: HoldoutConfig = {
-    ...defaultTrainConfig(),
+    ...defaultTrainConfig(data),
     testFraction: DEFAULT_TEST_FRACTION,
     ...overrides,
   };
-  const data = loadTrainingData(project);
   const split = holdoutSplit(project, config.testFraction, config.seed);
 
   let before = project.runs
