@@ -106,6 +106,21 @@ describe('buildModel', () => {
     expect(masks(4).calls[0]).not.toEqual(a.calls[0]);
   });
 
+  it('a lenet-wide saved with its topology loads back (the seeded dropout layer is registered)', async () => {
+    const model = buildModel(tf, 'lenet-wide', { height: 8, width: 8, channels: 1 }, 3, 9);
+    const saved: { artifacts?: unknown } = {};
+    await model.save(
+      tf.io.withSaveHandler(async (a) => ((saved.artifacts = a), { modelArtifactsInfo: {} as never })),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved.artifacts as never));
+    const x = tf.ones([2, 8, 8, 1]);
+    const [a, b] = [model, loaded].map((m) => Array.from((m.predict(x) as Tensor).dataSync()));
+    expect(b).toEqual(a);
+    tf.dispose([x]);
+    model.dispose();
+    loaded.dispose();
+  });
+
   it('same seed, same initial weights; other seed, other weights', () => {
     const weights = (seed: number) => {
       const m = buildModel(tf, 'baseline', { height: 16, width: 16, channels: 1 }, 2, seed);

@@ -17,8 +17,11 @@ export interface SeededDropoutArgs {
 
 const classes = new WeakMap<Tf, new (args: SeededDropoutArgs) => Layer>();
 
-/** The layer class of the given tfjs instance (defined and registered once per instance). */
-function seededDropoutClass(tf: Tf): new (args: SeededDropoutArgs) => Layer {
+/**
+ * The layer class of the given tfjs instance, defined and registered for (de)serialisation once per
+ * instance; selectBackend calls this so a saved lenet-wide loads in a process that has built none.
+ */
+export function seededDropoutClass(tf: Tf): new (args: SeededDropoutArgs) => Layer {
   const known = classes.get(tf);
   if (known) return known;
   class SeededDropout extends tf.layers.Layer {
