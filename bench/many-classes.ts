@@ -9,10 +9,11 @@
  *   npx tsx bench/many-classes.ts [--rows SPEC;SPEC…] [--noise 0.1,0.2] [--count 10000] [--workers N] [--fresh]
  *
  * A row SPEC is a training configuration: `default` (the product defaults), or a model name with
- * overrides, e.g. `cnn:augment=shift,epochs=20` (any TrainConfig field; `filter=both` picks the issue
- * filter), or `avg(SPEC+SPEC)`: the mean of those rows' probabilities, scored as one run. Finished rows
- * are cached per data set under /tmp/relabel-bench-many-classes (with the commit that measured them), so
- * rows can be added one at a time; --fresh measures the requested rows again.
+ * overrides, e.g. `cnn:augment=shift,epochs=20` (any TrainConfig field), or `avg(SPEC+SPEC)`: the mean of
+ * those rows' probabilities, scored as one run. Every run is scored with each issue filter of --filters
+ * (cleanlab's methods on the same probabilities: a cheap post-processing step), and a calibrated run also
+ * without its temperatures. Trained runs are cached per data set under /tmp/relabel-bench-many-classes
+ * (with the commit that trained them), so rows can be added one at a time; --fresh trains them again.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { Project } from '../src-main/core/store/project';
 import { applyTemperature, argmaxRows, calibrationSummary } from '../src-main/core/train';
 import { runCrossValidation } from '../src-main/core/workflows/cross-validation-run';
 import { computeIssueSet } from '../src-main/core/workflows/label-issues';
+import { findLabelIssues } from '../src-main/core/clean';
 import { CLASSES, noisySet, type NoisySet } from './many-classes-data';
 
 const { values } = parseArgs({
@@ -33,6 +35,7 @@ const { values } = parseArgs({
     noise: { type: 'string', default: '0.1,0.2' },
     count: { type: 'string', default: '10000' },
     workers: { type: 'string', default: String(availableParallelism()) },
+    filters: { type: 'string', default: 'prune_by_noise_rate,both,low_self_confidence' },
     fresh: { type: 'boolean', default: false },
     cache: { type: 'string', default: '/tmp/relabel-bench-many-classes' },
     dir: {
@@ -43,23 +46,33 @@ const { values } = parseArgs({
 });
 const here = dirname(fileURLToPath(import.meta.url));
 
-interface RowResult {
+/** A trained (or averaged) run of one row: what the cache keeps. */
+interface TrainedRun {
   spec: string;
   runId: number;
-  oofAccuracyTrue: number;
-  eceGiven: number;
-  eceTrue: number;
-  flagged: number;
-  precision: number;
-  recall: number;
   trainSeconds: number;
-  issuesSeconds: number;
   cpuSeconds: number;
   loadStart: string;
   loadEnd: string;
   commit: string;
   date: string;
-  notes: string[];
+}
+
+/** One filter's flagged set against the flips. */
+interface FlagScore {
+  flagged: number;
+  precision: number;
+  recall: number;
+  seconds: number;
+}
+
+interface RowScore {
+  label: string;
+  run: TrainedRun;
+  oofAccuracyTrue: number;
+  eceGiven: number;
+  eceTrue: number;
+  byFilter: Map<FilterBy, FlagScore>;
 }
 
 const load = () =>
@@ -82,20 +95,18 @@ const commit = () => {
   }
 };
 
-/** `model:key=value,…` → training overrides and the issue filter. */
-function parseSpec(spec: string): { overrides: Partial<TrainConfig>; filterBy: FilterBy } {
+/** `model:key=value,…` → training overrides. */
+function parseSpec(spec: string): Partial<TrainConfig> {
   const [model, rest] = spec.split(':');
   const overrides: Record<string, unknown> = model === 'default' ? {} : { model };
-  let filterBy: FilterBy = 'prune_by_noise_rate';
   for (const pair of rest ? rest.split(',') : []) {
     const [key, raw] = pair.split('=');
     if (!key || raw === undefined) throw new Error(`row '${spec}': expected key=value, got '${pair}'`);
     const value =
       raw === 'true' ? true : raw === 'false' ? false : Number.isNaN(Number(raw)) ? raw : Number(raw);
-    if (key === 'filter') filterBy = raw as FilterBy;
-    else overrides[key] = value;
+    overrides[key] = value;
   }
-  return { overrides: overrides as Partial<TrainConfig>, filterBy };
+  return overrides as Partial<TrainConfig>;
 }
 
 /**
@@ -124,70 +135,86 @@ function uncalibratedProbs(project: Project, runId: number): Float32Array | null
   return probs;
 }
 
-/** Scores a finished run's probabilities and the issue set computed from them. */
-function score(project: Project, set: NoisySet, runId: number, filterBy: FilterBy) {
-  const probs = project.runs.probs(runId)!.values;
-  const started = performance.now();
-  const issues = computeIssueSet(project, { runId, filterBy, rankedBy: 'self_confidence' });
-  const issuesSeconds = (performance.now() - started) / 1000;
-  const flaggedSamples = project.issues
-    .page(issues.id, { status: 'all' }, 0, issues.count)
-    .rows.map((i) => i.sampleIndex);
-  const found = flaggedSamples.filter((s) => set.flipped.has(s)).length;
+/**
+ * Accuracy and calibration of probabilities, and each filter's flagged set. A stored run goes through
+ * `computeIssueSet` (what `relabel issues` runs); probabilities that are not a run (an uncalibrated
+ * twin) through the same engine call, `findLabelIssues`.
+ */
+function score(
+  project: Project,
+  set: NoisySet,
+  source: { runId: number } | { probs: Float32Array },
+  filters: FilterBy[],
+): Omit<RowScore, 'label' | 'run'> {
+  const probs = 'probs' in source ? source.probs : project.runs.probs(source.runId)!.values;
+  const byFilter = new Map<FilterBy, FlagScore>();
+  for (const filterBy of filters) {
+    const started = performance.now();
+    let flaggedSamples: number[];
+    if ('runId' in source) {
+      const issues = computeIssueSet(project, { runId: source.runId, filterBy, rankedBy: 'self_confidence' });
+      flaggedSamples = project.issues
+        .page(issues.id, { status: 'all' }, 0, issues.count)
+        .rows.map((i) => i.sampleIndex);
+    } else {
+      const rows = Float64Array.from(probs);
+      flaggedSamples = Array.from(
+        findLabelIssues(set.given, rows, CLASSES, { filterBy, rankedBy: 'self_confidence' }),
+      );
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const found = flaggedSamples.filter((s) => set.flipped.has(s)).length;
+    byFilter.set(filterBy, {
+      flagged: flaggedSamples.length,
+      precision: flaggedSamples.length ? found / flaggedSamples.length : 0,
+      recall: found / set.flipped.size,
+      seconds,
+    });
+  }
   const predicted = argmaxRows(probs, CLASSES);
   return {
     oofAccuracyTrue: predicted.filter((p, i) => p === set.truth[i]).length / predicted.length,
     eceGiven: calibrationSummary(probs, set.given, CLASSES).ece,
     eceTrue: calibrationSummary(probs, set.truth, CLASSES).ece,
-    flagged: flaggedSamples.length,
-    precision: flaggedSamples.length ? found / flaggedSamples.length : 0,
-    recall: found / set.flipped.size,
-    issuesSeconds,
+    byFilter,
   };
 }
 
-/** Trains (or averages) one row on the set's project and scores it. */
-async function measureRow(
+/** Trains (or averages) one row on the set's project. */
+async function trainRow(
   project: Project,
   set: NoisySet,
   spec: string,
-  done: Map<string, RowResult>,
-): Promise<RowResult> {
+  done: Map<string, TrainedRun>,
+): Promise<TrainedRun> {
   const loadStart = load();
   const cpuBefore = cpuSecondsWithChildren();
   const started = performance.now();
   let runId: number;
-  let filterBy: FilterBy = 'prune_by_noise_rate';
   const members = /^avg\((.*)\)$/.exec(spec)?.[1].split('+');
   if (members) {
-    const runs = await Promise.all(
-      members.map(async (m) => done.get(m) ?? (await measureRow(project, set, m, done))),
-    );
-    for (const [i, r] of runs.entries()) done.set(members[i], r);
+    const runs: TrainedRun[] = [];
+    for (const m of members) {
+      const r = done.get(m) ?? (await trainRow(project, set, m, done));
+      done.set(m, r);
+      runs.push(r);
+    }
     runId = averageRuns(
       project,
       runs.map((r) => r.runId),
     );
   } else {
-    const parsed = parseSpec(spec);
-    filterBy = parsed.filterBy;
-    runId = await runCrossValidation(project, { ...parsed.overrides, workers: Number(values.workers) }, {});
+    runId = await runCrossValidation(project, { ...parseSpec(spec), workers: Number(values.workers) }, {});
   }
-  const trainSeconds = (performance.now() - started) / 1000;
-  const s = score(project, set, runId, filterBy);
-  const cpuSeconds = cpuSecondsWithChildren() - cpuBefore;
-  const run = project.runs.get(runId)!;
   return {
     spec,
     runId,
-    ...s,
-    trainSeconds,
-    cpuSeconds,
+    trainSeconds: (performance.now() - started) / 1000,
+    cpuSeconds: cpuSecondsWithChildren() - cpuBefore,
     loadStart,
     loadEnd: load(),
     commit: commit(),
     date: new Date().toISOString(),
-    notes: run.notes,
   };
 }
 
@@ -208,34 +235,37 @@ function averageRuns(project: Project, runIds: number[]): number {
   return storeProbs(project, `mean of runs ${runIds.join(', ')}`, mean);
 }
 
-/** The same run scored without its calibration (same training, so same times), or null. */
-function uncalibratedTwin(project: Project, set: NoisySet, r: RowResult): RowResult | null {
-  const raw = uncalibratedProbs(project, r.runId);
-  if (!raw) return null;
-  const runId = storeProbs(project, `run ${r.runId} without temperature scaling`, raw);
-  const filterBy = /^avg\(/.test(r.spec) ? 'prune_by_noise_rate' : parseSpec(r.spec).filterBy;
-  return { ...r, ...score(project, set, runId, filterBy), spec: `${r.spec} · uncalibrated`, runId };
-}
-
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-function table(noise: number, rows: RowResult[], importSeconds: number | null): string[] {
+const cell = (f: FlagScore | undefined) =>
+  f ? `${f.flagged} · ${f.precision.toFixed(3)} · ${f.recall.toFixed(3)}` : '–';
+
+function table(noise: number, rows: RowScore[], filters: FilterBy[], importSeconds: number | null): string[] {
   const lines = [
     `### ${Math.round(noise * 100)}% of labels flipped`,
     '',
     ...(importSeconds !== null
       ? [`Import of the noisy set (not counted): ${importSeconds.toFixed(0)} s.`, '']
       : []),
-    '| row | OOF accuracy vs true labels | ECE vs given | ECE vs true | flagged | precision | recall | train + issues wall | CPU time | load avg (start → end) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| row | OOF accuracy vs true labels | ECE vs given | ECE vs true | ${filters.map((f) => `${f}: flagged · precision · recall`).join(' | ')} | train + issues wall | CPU time | load avg (start → end) |`,
+    `| --- | --- | --- | --- | ${filters.map(() => '---').join(' | ')} | --- | --- | --- |`,
   ];
   for (const r of rows) {
-    const wall = r.trainSeconds + r.issuesSeconds;
+    const wall = r.run.trainSeconds + (r.byFilter.get(filters[0])?.seconds ?? 0);
     lines.push(
-      `| ${r.spec} | ${pct(r.oofAccuracyTrue)} | ${pct(r.eceGiven)} | ${pct(r.eceTrue)} | ${r.flagged} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} | ${(wall / 60).toFixed(1)} min | ${(r.cpuSeconds / 60).toFixed(1)} min | ${r.loadStart} → ${r.loadEnd} |`,
+      `| ${r.label} | ${pct(r.oofAccuracyTrue)} | ${pct(r.eceGiven)} | ${pct(r.eceTrue)} | ${filters.map((f) => cell(r.byFilter.get(f))).join(' | ')} | ${(wall / 60).toFixed(1)} min | ${(r.run.cpuSeconds / 60).toFixed(1)} min | ${r.run.loadStart} → ${r.run.loadEnd} |`,
     );
   }
   return lines;
+}
+
+/** The row of a trained run, and of the same run without calibration when it was calibrated. */
+function scoreRows(project: Project, set: NoisySet, run: TrainedRun, filters: FilterBy[]): RowScore[] {
+  const rows: RowScore[] = [{ label: run.spec, run, ...score(project, set, { runId: run.runId }, filters) }];
+  const raw = uncalibratedProbs(project, run.runId);
+  if (raw)
+    rows.push({ label: `${run.spec} · uncalibrated`, run, ...score(project, set, { probs: raw }, filters) });
+  return rows;
 }
 
 async function main() {
@@ -243,20 +273,22 @@ async function main() {
     .rows!.split(';')
     .map((s) => s.trim())
     .filter(Boolean);
+  const filters = values.filters!.split(',') as FilterBy[];
   const count = Number(values.count);
   const out: string[] = [
     '# Many-classes label-noise benchmark (Fashion-MNIST, 10 classes)',
     '',
     `${count} training images of Fashion-MNIST (${count / CLASSES} per class), 28×28×1, labels flipped uniformly to one of the other 9 classes. ` +
-      `Each row: \`runCrossValidation\` (= \`relabel train\`, ${values.workers} worker processes) then \`computeIssueSet\` (= \`relabel issues\`, prune_by_noise_rate, self_confidence unless the row says filter=…). ` +
+      `Each row: \`runCrossValidation\` (= \`relabel train\`, ${values.workers} worker processes) then \`computeIssueSet\` (= \`relabel issues\`, ranked by self_confidence) with each filter; ` +
+      'a "· uncalibrated" row is the same run with its per-fold temperatures undone. ' +
       `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), Node ${process.version}. ` +
       'CPU time = this process and its training workers (user + system); on a shared machine it is the fairer cost figure, wall time includes waiting for the neighbours.',
     '',
   ];
   for (const noise of values.noise!.split(',').map(Number)) {
     const set = await noisySet(values.cache!, values.dir!, count, noise);
-    const cacheFile = join(dirname(set.projectPath), 'rows.json');
-    const cached: Record<string, RowResult> = existsSync(cacheFile)
+    const cacheFile = join(dirname(set.projectPath), 'runs.json');
+    const cached: Record<string, TrainedRun> = existsSync(cacheFile)
       ? JSON.parse(readFileSync(cacheFile, 'utf8'))
       : {};
     const done = new Map(Object.entries(values.fresh ? {} : cached));
@@ -265,27 +297,17 @@ async function main() {
       for (const spec of specs) {
         if (done.has(spec)) continue;
         console.error(`${Math.round(noise * 100)}% noise: ${spec} (load ${load()})`);
-        const r = await measureRow(project, set, spec, done);
-        done.set(spec, r);
-        const twin = uncalibratedTwin(project, set, r);
-        if (twin) done.set(twin.spec, twin);
+        done.set(spec, await trainRow(project, set, spec, done));
         Object.assign(cached, Object.fromEntries(done));
         writeFileSync(cacheFile, JSON.stringify(cached, null, 1));
-        console.error(JSON.stringify({ ...r, notes: undefined }));
       }
+      const rows = specs.flatMap((s) => scoreRows(project, set, done.get(s)!, filters));
+      out.push(...table(noise, rows, filters, set.importSeconds), '');
     } finally {
       project.close();
     }
-    out.push(
-      ...table(
-        noise,
-        specs.map((s) => done.get(s)!),
-        set.importSeconds,
-      ),
-      '',
-    );
     const measured = new Set(specs.map((s) => `${done.get(s)!.commit} ${done.get(s)!.date.slice(0, 10)}`));
-    out.push(`Measured at ${[...measured].join('; ')}.`, '');
+    out.push(`Trained at ${[...measured].join('; ')}.`, '');
   }
   console.log(out.join('\n'));
   const dir = join(here, 'results');
