@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
           'fold-worker': resolve(__dirname, 'src-main/core/train/fold-worker.ts'),
+          'explain-worker': resolve(__dirname, 'src-main/core/evidence/explain-worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

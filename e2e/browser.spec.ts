@@ -45,6 +45,8 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   createEmptyProject(projectPath);
   served = await startServe(projectPath, 'e2e');
   page = await browser.newPage();
+  // This browser has reviewed before: the review does not ask for the annotator's name.
+  await page.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 });
@@ -109,6 +111,9 @@ test('dataset page: class balance chart, thumbnails per class, search by file na
 
 test('train page: tiny cross-validation with live progress and curves, then find label issues', async () => {
   await gotoRoute(page, 'train');
+  // The doctor's backend diagnosis: this machine has no GPU and no libtensorflow, so wasm, and why.
+  await expect(page.getByText('Training will use wasm.')).toBeVisible();
+  await expect(page.getByTestId('backend-why')).toContainText('tensorflow-gpu not used: no NVIDIA driver');
   await page.getByLabel('Folds').fill('2');
   await page.getByLabel('Epochs').fill('2');
   await page.getByLabel('Batch size').fill('32');
@@ -121,6 +126,8 @@ test('train page: tiny cross-validation with live progress and curves, then find
   await screenshot(page, '05-train-running', test.info());
   await expect(job).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   await expect(job).toContainText('label issues ready for review');
+  await expect(page.getByTestId('backend-why')).toContainText('Fix: install the NVIDIA driver');
+  await expect(page.getByTestId('backend-why').locator('code').first()).toHaveText('nvidia-smi');
   // The curves came from the job events' points: one line per fold.
   await expect(
     page.getByRole('img', { name: 'Training loss per epoch' }).locator('path:not([stroke-dasharray])'),
@@ -221,13 +228,20 @@ test('review: keyboard, filters and bulk decisions are saved to the project file
   }
 });
 
-test('review: grid mode screenshot, reload opens on the top-ranked undecided issue', async () => {
+test('review: grid mode screenshot; a reload keeps the issue; opening the review starts at the top-ranked undecided issue', async () => {
   await page.keyboard.press('g');
   await expect(page.getByTestId('grid-tile').first()).toBeVisible();
   await screenshot(page, '10-review-grid', test.info());
   await page.keyboard.press('g');
 
+  const before = await currentIssue(page);
   await page.reload();
+  await expect(panel(page)).toBeVisible();
+  await settled(page);
+  expect((await currentIssue(page)).sampleIndex).toBe(before.sampleIndex);
+
+  await page.goto('about:blank'); // (a hash change alone would not load the page again)
+  await page.goto(`${served.url}#/review`);
   await expect(panel(page)).toBeVisible();
   await settled(page);
   const opened = await currentIssue(page);
@@ -330,6 +344,7 @@ test('a token server: ?token= is used for the API, events and media, and remembe
   const token = 'e2e-token-0123456789abcdef';
   const guarded = await startServe(projectPath, 'e2e-token', ['--token', token]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   try {
     const tab = await context.newPage();
     expect(guarded.url).toContain(`?token=${token}`);

@@ -70,6 +70,8 @@ export interface Decision {
   finalLabel: number | null;
   annotator: string;
   decidedAt: string;
+  /** The decision event this state comes from (ids only grow: a larger one is newer). */
+  eventId: number;
 }
 
 /** One row of the append-only decision history. */
@@ -111,6 +113,7 @@ export const DEFAULT_RANKED_BY: RankedBy = RANKED_BY_METHODS[0];
 /** Backends a run can ask for (`auto`: the fastest that loads) and the ones that actually train. */
 export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+/** Fastest first: the order `auto` tries them in (and `relabel doctor` reports them in). */
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
@@ -192,6 +195,8 @@ export interface LabelIssue {
   /** Out-of-fold class probabilities of this sample. */
   probs: number[];
   decision: Decision | null;
+  /** The annotator of another review session that has this issue on screen right now, if any. */
+  claimedBy: string | null;
 }
 
 export interface IssueSetInfo {
@@ -201,4 +206,8 @@ export interface IssueSetInfo {
   rankedBy: RankedBy;
   count: number;
   createdAt: string;
+  /** The dataset generation whose sample indices the set refers to. */
+  datasetGeneration: number;
+  /** The dataset was re-imported since: the set's indices may name other images; no decision goes through it. */
+  stale: boolean;
 }

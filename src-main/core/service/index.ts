@@ -14,6 +14,7 @@ import { Project } from '../store/project';
 import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
+import { evidenceFeature } from './evidence-handlers';
 import { issueHandlers } from './issue-handlers';
 import { projectHandlers } from './project-handlers';
 import { trainingHandlers } from './training-handlers';
@@ -53,11 +54,13 @@ export function createService(opts: ServiceOptions): RelabelService {
     (e) => describeJobFailure(e, logError),
   );
   const ctx = createContext(project, jobs, opts.annotator.trim() || 'annotator', emit);
+  const evidence = evidenceFeature(ctx);
   const handlers: Handlers = {
     ...projectHandlers(ctx),
     ...trainingHandlers(ctx),
     ...issueHandlers(ctx),
     ...decisionHandlers(ctx),
+    ...evidence.handlers,
   };
 
   const api = {} as Record<ApiName, (input: unknown) => Promise<unknown>>;
@@ -90,7 +93,7 @@ export function createService(opts: ServiceOptions): RelabelService {
     },
     close: async () => {
       jobs.cancelAll();
-      await jobs.idle();
+      await Promise.all([jobs.idle(), evidence.close()]);
       emitter.removeAllListeners();
       project.close();
     },

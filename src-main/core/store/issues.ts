@@ -14,6 +14,8 @@ export interface IssueRow {
 }
 
 export interface IssueQuery {
+  /** Only issues ranked after this one (keyset paging: immune to the list shrinking under a status filter). */
+  afterRank?: number;
   givenClass?: number;
   suggestedClass?: number;
   status: 'all' | 'decided' | 'undecided';
@@ -27,13 +29,18 @@ interface SetRow {
   filter_by: FilterBy;
   ranked_by: RankedBy;
   created_at: string;
+  dataset_gen: number | null;
   n: number;
 }
 
 /** Ranked label-issue sets: the review queue of a cross-validation run. */
 export class IssueStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly generation: () => number,
+  ) {}
 
+  /** Stores a ranked issue set of the live dataset generation (its sample indices refer to it). */
   save(
     runId: number,
     filterBy: FilterBy,
@@ -43,8 +50,10 @@ export class IssueStore {
     return writingTo(this.db, () =>
       this.db.transaction(() => {
         const info = this.db
-          .prepare(`INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at) VALUES (?, ?, ?, ?)`)
-          .run(runId, filterBy, rankedBy, nowIso());
+          .prepare(
+            `INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, dataset_gen) VALUES (?, ?, ?, ?, ?)`,
+          )
+          .run(runId, filterBy, rankedBy, nowIso(), this.generation());
         const setId = Number(info.lastInsertRowid);
         const insert = this.db.prepare(
           `INSERT INTO issues (set_id, rank, sample_idx, sample_path, given_label, suggested_label, quality)
@@ -63,6 +72,12 @@ export class IssueStore {
     return row.id === null ? null : this.setInfo(row.id);
   }
 
+  /** Every issue set, newest first. */
+  list(): IssueSetInfo[] {
+    const ids = this.db.prepare(`SELECT id FROM issue_sets ORDER BY id DESC`).all() as { id: number }[];
+    return ids.map((r) => this.setInfo(r.id)!);
+  }
+
   setInfo(setId: number): IssueSetInfo | null {
     const row = this.db
       .prepare(
@@ -77,6 +92,8 @@ export class IssueStore {
           rankedBy: row.ranked_by,
           count: row.n,
           createdAt: row.created_at,
+          datasetGeneration: row.dataset_gen ?? 0,
+          stale: (row.dataset_gen ?? 0) !== this.generation(),
         }
       : null;
   }
@@ -97,6 +114,10 @@ export class IssueStore {
   page(setId: number, q: IssueQuery, offset: number, limit: number): { total: number; rows: IssueRow[] } {
     const where = ['i.set_id = @setId'];
     const params: Record<string, unknown> = { setId, offset, limit };
+    if (q.afterRank !== undefined) {
+      where.push('i.rank > @afterRank');
+      params.afterRank = q.afterRank;
+    }
     if (q.givenClass !== undefined) {
       where.push('i.given_label = @givenClass');
       params.givenClass = q.givenClass;

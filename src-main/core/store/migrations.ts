@@ -122,6 +122,43 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX issues_by_path ON issues (set_id, sample_path);
   `,
+  // v3: review sessions and issue sets tied to the dataset they were computed on.
+  `
+  -- Each browser tab (or desktop window) reviews as its own session with its own undo stack; '' is the session
+  -- of clients that name none (the CLI, older projects).
+  ALTER TABLE decision_events ADD COLUMN session TEXT NOT NULL DEFAULT '';
+  DROP INDEX decision_events_by_annotator;
+  CREATE INDEX decision_events_by_session ON decision_events (annotator, session, id);
+  -- The dataset generation an issue set's sample indices refer to; after a re-import the set is out of date.
+  ALTER TABLE issue_sets ADD COLUMN dataset_gen INTEGER;
+  UPDATE issue_sets SET dataset_gen = (SELECT r.dataset_gen FROM runs r WHERE r.id = issue_sets.run_id);
+  `,
+  // v4: evidence — the class-evidence (per-pixel F) map cached per dataset generation, and the trained
+  // weights of each model of a run (every CV fold, the single hold-out model) for explaining predictions.
+  `
+  CREATE TABLE class_evidence (
+    gen INTEGER PRIMARY KEY,
+    num_classes INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    -- images per class that went into the map, and a few sample indices per class to show beside it
+    counts_json TEXT NOT NULL,
+    samples_json TEXT NOT NULL,
+    -- float64, num_classes × height × width: F of each class vs the rest, then each class's mean gray image
+    f BLOB NOT NULL,
+    means BLOB NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE run_models (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    -- the CV fold whose held-out images this model predicted; -1 for a run's single (hold-out) model
+    fold INTEGER NOT NULL,
+    spec_json TEXT NOT NULL,
+    weights BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, fold)
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

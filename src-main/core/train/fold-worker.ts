@@ -76,6 +76,7 @@ async function runJob(s: WorkerState, m: JobMessage): Promise<void> {
     temperature: r.temperature,
     notes: r.notes,
     cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuBefore)),
+    model: { spec: r.model.spec, weights: encodeArray(r.model.weights) },
   });
 }
 

@@ -13,6 +13,13 @@ export {
 export { argmaxRows, computeMetrics, scoreProbabilityRows } from './metrics';
 export { applyTemperature, calibrationSummary, fitTemperature } from './calibration';
 export { buildModel, MIN_INPUT_SIDE, type InputShape } from './models';
+export {
+  restoreModel,
+  serializeModel,
+  validateModelSpec,
+  type ModelSpec,
+  type SerializedModel,
+} from './model-weights';
 export { stratifiedKFold, stratifiedSplit } from './split';
 export { AbortError } from './trainer';
 export type { Tf } from './tf';

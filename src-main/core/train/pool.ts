@@ -1,13 +1,13 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendName, EpochPoint, TrainConfig } from '../../../src-shared/domain';
 import { writePixelFile } from './pixel-source';
 import { decodeFloat32, encodeArray, type ChildMessage, type ParentMessage } from './protocol';
+import type { SerializedModel } from './model-weights';
 import { AbortError } from './trainer';
+import { workerEntryFor } from './worker-entry';
 import type { TrainingData } from './types';
 
 /** One model to train in a worker: fit on trainIndices, return probabilities of predictIndices. */
@@ -28,6 +28,7 @@ export interface ModelJobResult {
   notes: string[];
   /** CPU time the worker spent on this model. */
   cpuSeconds: number;
+  model: SerializedModel;
 }
 
 export interface JobProgress {
@@ -51,18 +52,7 @@ const STDERR_TAIL = 4000;
 
 /** How to start fold-worker: from TypeScript source through tsx, or the bundled out/main/fold-worker.js. */
 export function workerEntry(): { file: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return { file: fileURLToPath(new URL('./fold-worker.ts', here)), execArgv: ['--import', tsx] };
-  }
-  for (const rel of ['./fold-worker.js', '../fold-worker.js']) {
-    const file = fileURLToPath(new URL(rel, here));
-    if (existsSync(file)) return { file, execArgv: [] };
-  }
-  throw new Error(
-    `training worker fold-worker.js not found next to ${fileURLToPath(here)} or its parent folder`,
-  );
+  return workerEntryFor('fold-worker', import.meta.url);
 }
 
 class Worker {
@@ -212,6 +202,7 @@ export async function runModelJobs(o: PoolOptions): Promise<{ backend: BackendNa
                   temperature: m.temperature,
                   notes: m.notes,
                   cpuSeconds: m.cpuSeconds,
+                  model: { spec: m.model.spec, weights: decodeFloat32(m.model.weights) },
                 },
                 backend!,
               );

@@ -3,7 +3,8 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../../../src-shared/domain';
 import type { ImageTransform } from './augment';
 import { BatchBuilder } from './batches';
-import { buildModel } from './models';
+import { buildModel, type InputShape } from './models';
+import { serializeModel, type SerializedModel } from './model-weights';
 import type { PixelSource } from './pixel-source';
 import type { Tf } from './tf';
 
@@ -54,6 +55,7 @@ export class TrainingSession {
   private readonly optimizer: Optimizer;
   private readonly builder: BatchBuilder;
   private readonly numClasses: number;
+  private readonly input: InputShape;
   private batch: number;
   private evalBatch: number;
 
@@ -61,8 +63,8 @@ export class TrainingSession {
     const { tf, pixels, config } = o;
     this.tf = tf;
     this.numClasses = o.numClasses;
-    const input = { height: pixels.height, width: pixels.width, channels: pixels.channels };
-    this.model = buildModel(tf, config.model, input, o.numClasses, o.seed);
+    this.input = { height: pixels.height, width: pixels.width, channels: pixels.channels };
+    this.model = buildModel(tf, config.model, this.input, o.numClasses, o.seed);
     this.variables = this.model.trainableWeights.map((w) => w.read() as Variable);
     this.optimizer = tf.train.adam(config.learningRate);
     this.batch = Math.max(1, Math.min(config.batchSize, o.fitCount));
@@ -177,6 +179,16 @@ export class TrainingSession {
 
   release(weights: Tensor[]): void {
     this.tf.dispose(weights);
+  }
+
+  /**
+   * The current weights with what is needed to rebuild the model (kept so predictions can be explained),
+   * and the temperature its probabilities were scaled by when it is not 1.
+   */
+  async serialize(temperature = 1): Promise<SerializedModel> {
+    const kept = await serializeModel(this.model, this.o.config.model, this.input, this.numClasses);
+    if (temperature !== 1) kept.spec.temperature = temperature;
+    return kept;
   }
 
   dispose(): void {

@@ -2,6 +2,7 @@ import type { EpochPoint, TrainConfig } from '../../../src-shared/domain';
 import { drawTransforms } from './augment';
 import { applyTemperature, fitTemperature } from './calibration';
 import { EarlyStopping } from './early-stopping';
+import type { SerializedModel } from './model-weights';
 import type { PixelSource } from './pixel-source';
 import { deriveSeed, mulberry32, shuffleInPlace, type Rng } from '../random/seeded';
 import { nextTick, scoreProbabilities, TrainingSession } from './session';
@@ -38,6 +39,8 @@ export interface TrainModelResult {
   /** The training samples held out for early stopping and calibration (ascending order of the split). */
   validationIndices: Int32Array;
   notes: string[];
+  /** The trained weights (those that produced `probs`, before temperature scaling), kept so predictions can be explained later. */
+  model: SerializedModel;
 }
 
 /** Samples and labels of one part of the training set. */
@@ -209,6 +212,7 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
       temperature,
       validationIndices: sets.validation.samples,
       notes: session.notes,
+      model: await session.serialize(temperature),
     };
   } finally {
     session.dispose();

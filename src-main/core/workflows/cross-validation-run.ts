@@ -57,7 +57,12 @@ export async function runCrossValidation(
         if (p.backend) project.runs.setBackend(runId, p.backend);
         cb.onProgress?.(p);
       },
-      onFold: (f) => project.runs.saveFold(runId, f),
+      // The fold's probabilities and the model that made them land together (the model explains them).
+      onFold: (f) =>
+        project.db.transaction(() => {
+          project.runs.saveFold(runId, f);
+          if (f.model) project.models.save(runId, f.fold, f.model);
+        })(),
     });
     project.runs.setBackend(runId, result.backend);
     const k = data.numClasses;

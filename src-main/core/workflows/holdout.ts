@@ -9,6 +9,7 @@ import {
   type TrainingData,
 } from '../train';
 import type { Project } from '../store/project';
+import { SINGLE_MODEL } from '../store/run-models';
 import type { RunRecord } from '../store/runs';
 import type { RunCallbacks } from './cross-validation-run';
 import { cleanedLabels, loadTrainingData, usableIndices } from './training-data';
@@ -150,9 +151,11 @@ function trainOnSplit(
   o: HoldoutRunOptions,
 ): Promise<TrainAndEvaluateResult> {
   const { split, labels, callbacks } = o;
+  // The split's testFraction is not a training option (the training schema is strict).
+  const { testFraction: _split, ...trainConfig } = o.config;
   return trainAndEvaluate({
     data: o.data,
-    config: o.config,
+    config: trainConfig,
     trainIndices,
     trainLabels: Int32Array.from(trainIndices, (i) => labels[i]),
     // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
@@ -178,6 +181,7 @@ function storeHoldoutResult(
   const full = new Float32Array(o.data.n * k).fill(Number.NaN);
   o.split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
   project.runs.setBackend(runId, r.backend);
+  project.models.save(runId, SINGLE_MODEL, r.model);
   project.runs.finish(runId, {
     status: 'done',
     metrics: scoreOn(full, k, evalSet),
