@@ -14,6 +14,9 @@
  * (cleanlab's methods on the same probabilities: a cheap post-processing step), and a calibrated run also
  * without its temperatures. Trained runs are cached per data set under /tmp/relabel-bench-many-classes
  * (with the commit that trained them), so rows can be added one at a time; --fresh trains them again.
+ * A row interrupted mid-training (the process killed) resumes from its finished folds on the next
+ * invocation, as `relabel train --resume` does; --score-only trains nothing and scores an unfinished row
+ * on the images of its finished folds (marked as such: an estimate, not the row's result).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: String(availableParallelism()) },
     filters: { type: 'string', default: 'prune_by_noise_rate,both,low_self_confidence' },
     fresh: { type: 'boolean', default: false },
+    'score-only': { type: 'boolean', default: false },
     cache: { type: 'string', default: '/tmp/relabel-bench-many-classes' },
     dir: {
       type: 'string',
@@ -58,12 +62,38 @@ interface TrainedRun {
   date: string;
 }
 
+/** The cache of one data set: finished runs by spec, and the run of a row whose training was interrupted. */
+interface RunCache {
+  done: Record<string, TrainedRun>;
+  pending: Record<string, number>;
+}
+
+/** The cache file of a data set; a file of the first format (finished runs by spec only) is read as such. */
+function readCache(file: string): RunCache {
+  if (!existsSync(file)) return { done: {}, pending: {} };
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<RunCache> & Record<string, TrainedRun>;
+  if (stored.done) return { done: stored.done, pending: stored.pending ?? {} };
+  return { done: stored as Record<string, TrainedRun>, pending: {} };
+}
+
 /** One filter's flagged set against the flips. */
 interface FlagScore {
   flagged: number;
   precision: number;
   recall: number;
+  /** Precision of the shortest top of the ranking that reaches 90% recall; null when the set never does. */
+  precisionAt90: number | null;
   seconds: number;
+}
+
+/** Precision of the shortest prefix of a ranked list that finds `share` of the flips. */
+function precisionAtRecall(ranked: number[], flipped: (s: number) => boolean, flips: number, share: number) {
+  let found = 0;
+  for (let i = 0; i < ranked.length; i++) {
+    if (flipped(ranked[i])) found++;
+    if (found >= share * flips) return found / (i + 1);
+  }
+  return null;
 }
 
 interface RowScore {
@@ -143,10 +173,15 @@ function uncalibratedProbs(project: Project, runId: number): Float32Array | null
 function score(
   project: Project,
   set: NoisySet,
-  source: { runId: number } | { probs: Float32Array },
+  source: { runId: number } | { probs: Float32Array; samples?: Int32Array },
   filters: FilterBy[],
 ): Omit<RowScore, 'label' | 'run'> {
   const probs = 'probs' in source ? source.probs : project.runs.probs(source.runId)!.values;
+  // Probabilities of a subset (an unfinished run's finished folds) are scored against that subset.
+  const samples = ('samples' in source && source.samples) || Int32Array.from(set.given.keys());
+  const given = Int32Array.from(samples, (s) => set.given[s]);
+  const truth = Int32Array.from(samples, (s) => set.truth[s]);
+  const flips = samples.filter((s) => set.flipped.has(s)).length;
   const byFilter = new Map<FilterBy, FlagScore>();
   for (const filterBy of filters) {
     const started = performance.now();
@@ -159,7 +194,8 @@ function score(
     } else {
       const rows = Float64Array.from(probs);
       flaggedSamples = Array.from(
-        findLabelIssues(set.given, rows, CLASSES, { filterBy, rankedBy: 'self_confidence' }),
+        findLabelIssues(given, rows, CLASSES, { filterBy, rankedBy: 'self_confidence' }),
+        (row) => samples[row],
       );
     }
     const seconds = (performance.now() - started) / 1000;
@@ -167,17 +203,47 @@ function score(
     byFilter.set(filterBy, {
       flagged: flaggedSamples.length,
       precision: flaggedSamples.length ? found / flaggedSamples.length : 0,
-      recall: found / set.flipped.size,
+      recall: found / flips,
+      precisionAt90: precisionAtRecall(flaggedSamples, (s) => set.flipped.has(s), flips, 0.9),
       seconds,
     });
   }
   const predicted = argmaxRows(probs, CLASSES);
   return {
-    oofAccuracyTrue: predicted.filter((p, i) => p === set.truth[i]).length / predicted.length,
-    eceGiven: calibrationSummary(probs, set.given, CLASSES).ece,
-    eceTrue: calibrationSummary(probs, set.truth, CLASSES).ece,
+    oofAccuracyTrue: predicted.filter((p, i) => p === truth[i]).length / predicted.length,
+    eceGiven: calibrationSummary(probs, given, CLASSES).ece,
+    eceTrue: calibrationSummary(probs, truth, CLASSES).ece,
     byFilter,
   };
+}
+
+/**
+ * An unfinished run scored on the images of its finished folds (cleanlab sees only those images, so
+ * its per-class thresholds come from fewer samples): an estimate, labelled with the folds it covers.
+ */
+function scorePartial(project: Project, set: NoisySet, spec: string, runId: number, filters: FilterBy[]) {
+  const folds = project.runs.folds(runId);
+  if (folds.length === 0) return [];
+  const samples = Int32Array.from(folds.flatMap((f) => Array.from(f.testIndices)));
+  const probs = new Float32Array(samples.length * CLASSES);
+  let row = 0;
+  for (const f of folds) {
+    probs.set(f.probs, row * CLASSES);
+    row += f.testIndices.length;
+  }
+  const folded = project.runs.get(runId)!.config.folds as number;
+  const run: TrainedRun = {
+    spec,
+    runId,
+    trainSeconds: Number.NaN,
+    cpuSeconds: Number.NaN,
+    loadStart: '–',
+    loadEnd: load(),
+    commit: commit(),
+    date: new Date().toISOString(),
+  };
+  const label = `${spec} — unfinished run #${runId}: ${folds.length} of ${folded} folds, ${samples.length} images (estimate)`;
+  return [{ label, run, ...score(project, set, { probs, samples }, filters) }];
 }
 
 /** Trains (or averages) one row on the set's project. */
@@ -185,18 +251,20 @@ async function trainRow(
   project: Project,
   set: NoisySet,
   spec: string,
-  done: Map<string, TrainedRun>,
+  cache: RunCache,
+  save: () => void,
 ): Promise<TrainedRun> {
   const loadStart = load();
   const cpuBefore = cpuSecondsWithChildren();
   const started = performance.now();
   let runId: number;
   const members = /^avg\((.*)\)$/.exec(spec)?.[1].split('+');
+  const resumeRunId = cache.pending[spec];
   if (members) {
     const runs: TrainedRun[] = [];
     for (const m of members) {
-      const r = done.get(m) ?? (await trainRow(project, set, m, done));
-      done.set(m, r);
+      const r = cache.done[m] ?? (await trainRow(project, set, m, cache, save));
+      cache.done[m] = r;
       runs.push(r);
     }
     runId = averageRuns(
@@ -204,10 +272,22 @@ async function trainRow(
       runs.map((r) => r.runId),
     );
   } else {
-    runId = await runCrossValidation(project, { ...parseSpec(spec), workers: Number(values.workers) }, {});
+    runId = await runCrossValidation(
+      project,
+      { ...parseSpec(spec), workers: Number(values.workers) },
+      {
+        resumeRunId,
+        onRunCreated: (id) => {
+          cache.pending[spec] = id;
+          save();
+        },
+      },
+    );
+    delete cache.pending[spec];
   }
   return {
-    spec,
+    // Times of a resumed row cover the last invocation only.
+    spec: resumeRunId === undefined ? spec : `${spec} (resumed run #${resumeRunId}: times of its last part)`,
     runId,
     trainSeconds: (performance.now() - started) / 1000,
     cpuSeconds: cpuSecondsWithChildren() - cpuBefore,
@@ -238,7 +318,9 @@ function averageRuns(project: Project, runIds: number[]): number {
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 const cell = (f: FlagScore | undefined) =>
-  f ? `${f.flagged} · ${f.precision.toFixed(3)} · ${f.recall.toFixed(3)}` : '–';
+  f
+    ? `${f.flagged} · ${f.precision.toFixed(3)} · ${f.recall.toFixed(3)} · ${f.precisionAt90?.toFixed(3) ?? '–'}`
+    : '–';
 
 function table(noise: number, rows: RowScore[], filters: FilterBy[], importSeconds: number | null): string[] {
   const lines = [
@@ -247,13 +329,14 @@ function table(noise: number, rows: RowScore[], filters: FilterBy[], importSecon
     ...(importSeconds !== null
       ? [`Import of the noisy set (not counted): ${importSeconds.toFixed(0)} s.`, '']
       : []),
-    `| row | OOF accuracy vs true labels | ECE vs given | ECE vs true | ${filters.map((f) => `${f}: flagged · precision · recall`).join(' | ')} | train + issues wall | CPU time | load avg (start → end) |`,
+    `| row | OOF accuracy vs true labels | ECE vs given | ECE vs true | ${filters.map((f) => `${f}: flagged · precision · recall · precision at 90% recall`).join(' | ')} | train + issues wall | CPU time | load avg (start → end) |`,
     `| --- | --- | --- | --- | ${filters.map(() => '---').join(' | ')} | --- | --- | --- |`,
   ];
   for (const r of rows) {
     const wall = r.run.trainSeconds + (r.byFilter.get(filters[0])?.seconds ?? 0);
+    const minutes = (s: number) => (Number.isFinite(s) ? `${(s / 60).toFixed(1)} min` : '–');
     lines.push(
-      `| ${r.label} | ${pct(r.oofAccuracyTrue)} | ${pct(r.eceGiven)} | ${pct(r.eceTrue)} | ${filters.map((f) => cell(r.byFilter.get(f))).join(' | ')} | ${(wall / 60).toFixed(1)} min | ${(r.run.cpuSeconds / 60).toFixed(1)} min | ${r.run.loadStart} → ${r.run.loadEnd} |`,
+      `| ${r.label} | ${pct(r.oofAccuracyTrue)} | ${pct(r.eceGiven)} | ${pct(r.eceTrue)} | ${filters.map((f) => cell(r.byFilter.get(f))).join(' | ')} | ${minutes(wall)} | ${minutes(r.run.cpuSeconds)} | ${r.run.loadStart} → ${r.run.loadEnd} |`,
     );
   }
   return lines;
@@ -281,6 +364,7 @@ async function main() {
     `${count} training images of Fashion-MNIST (${count / CLASSES} per class), 28×28×1, labels flipped uniformly to one of the other 9 classes. ` +
       `Each row: \`runCrossValidation\` (= \`relabel train\`, ${values.workers} worker processes) then \`computeIssueSet\` (= \`relabel issues\`, ranked by self_confidence) with each filter; ` +
       'a "· uncalibrated" row is the same run with its per-fold temperatures undone. ' +
+      '"Precision at 90% recall": of the issues in rank order (self_confidence), the shortest top that holds 90% of the flips — what an annotator who stops there has seen (– when the flagged set finds fewer). ' +
       `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), Node ${process.version}. ` +
       'CPU time = this process and its training workers (user + system); on a shared machine it is the fairer cost figure, wall time includes waiting for the neighbours.',
     '',
@@ -288,26 +372,28 @@ async function main() {
   for (const noise of values.noise!.split(',').map(Number)) {
     const set = await noisySet(values.cache!, values.dir!, count, noise);
     const cacheFile = join(dirname(set.projectPath), 'runs.json');
-    const cached: Record<string, TrainedRun> = existsSync(cacheFile)
-      ? JSON.parse(readFileSync(cacheFile, 'utf8'))
-      : {};
-    const done = new Map(Object.entries(values.fresh ? {} : cached));
+    const cache = values.fresh ? { done: {}, pending: {} } : readCache(cacheFile);
+    const save = () => writeFileSync(cacheFile, JSON.stringify(cache, null, 1));
     const project = Project.open(set.projectPath);
+    const rows: RowScore[] = [];
     try {
       for (const spec of specs) {
-        if (done.has(spec)) continue;
-        console.error(`${Math.round(noise * 100)}% noise: ${spec} (load ${load()})`);
-        done.set(spec, await trainRow(project, set, spec, done));
-        Object.assign(cached, Object.fromEntries(done));
-        writeFileSync(cacheFile, JSON.stringify(cached, null, 1));
+        if (!cache.done[spec] && !values['score-only']) {
+          console.error(`${Math.round(noise * 100)}% noise: ${spec} (load ${load()})`);
+          cache.done[spec] = await trainRow(project, set, spec, cache, save);
+          save();
+        }
+        const run = cache.done[spec];
+        if (run) rows.push(...scoreRows(project, set, run, filters));
+        else if (cache.pending[spec] !== undefined)
+          rows.push(...scorePartial(project, set, spec, cache.pending[spec], filters));
       }
-      const rows = specs.flatMap((s) => scoreRows(project, set, done.get(s)!, filters));
       out.push(...table(noise, rows, filters, set.importSeconds), '');
     } finally {
       project.close();
     }
-    const measured = new Set(specs.map((s) => `${done.get(s)!.commit} ${done.get(s)!.date.slice(0, 10)}`));
-    out.push(`Trained at ${[...measured].join('; ')}.`, '');
+    const measured = new Set(rows.map((r) => `${r.run.commit} ${r.run.date.slice(0, 10)}`));
+    out.push(`Trained (or scored, for an unfinished run) at ${[...measured].join('; ')}.`, '');
   }
   console.log(out.join('\n'));
   const dir = join(here, 'results');
