@@ -6,7 +6,7 @@
  * Reports out-of-fold accuracy against the TRUE labels, expected calibration error, issues flagged,
  * precision and recall of the flagged set against the flips, wall time and CPU time.
  *
- *   npx tsx bench/many-classes.ts [--rows SPEC;SPEC…] [--noise 0.1,0.2] [--count 10000] [--workers N] [--fresh]
+ *   npx tsx bench/many-classes.ts [--rows SPEC;SPEC…] [--noise 0.1,0.2] [--count 10000] [--workers N] [--fresh] [--score-only] [--folds 1,2]
  *
  * A row SPEC is a training configuration: `default` (the product defaults), or a model name with
  * overrides, e.g. `cnn:augment=shift,epochs=20` (any TrainConfig field), or `avg(SPEC+SPEC)`: the mean of
@@ -16,7 +16,8 @@
  * (with the commit that trained them), so rows can be added one at a time; --fresh trains them again.
  * A row interrupted mid-training (the process killed) resumes from its finished folds on the next
  * invocation, as `relabel train --resume` does; --score-only trains nothing and scores an unfinished row
- * on the images of its finished folds (marked as such: an estimate, not the row's result).
+ * on the images of its finished folds (marked as such: an estimate, not the row's result), and
+ * --folds 1,2 adds each finished row scored on those folds' images only, to compare with an unfinished one.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,7 @@ const { values } = parseArgs({
     filters: { type: 'string', default: 'prune_by_noise_rate,both,low_self_confidence' },
     fresh: { type: 'boolean', default: false },
     'score-only': { type: 'boolean', default: false },
+    folds: { type: 'string' },
     cache: { type: 'string', default: '/tmp/relabel-bench-many-classes' },
     dir: {
       type: 'string',
@@ -62,10 +64,18 @@ interface TrainedRun {
   date: string;
 }
 
+/** A row whose training started and did not finish: its run, and where and when it started. */
+interface PendingRun {
+  runId: number;
+  commit: string;
+  date: string;
+  loadStart: string;
+}
+
 /** The cache of one data set: finished runs by spec, and the run of a row whose training was interrupted. */
 interface RunCache {
   done: Record<string, TrainedRun>;
-  pending: Record<string, number>;
+  pending: Record<string, PendingRun>;
 }
 
 /** The cache file of a data set; a file of the first format (finished runs by spec only) is read as such. */
@@ -218,11 +228,20 @@ function score(
 }
 
 /**
- * An unfinished run scored on the images of its finished folds (cleanlab sees only those images, so
- * its per-class thresholds come from fewer samples): an estimate, labelled with the folds it covers.
+ * A run scored on the images of some of its folds: an unfinished run on its finished folds, or any run on
+ * the folds of --folds (to compare with an unfinished one; rows share their fold split through the seed).
+ * Cleanlab sees only those images, so its per-class thresholds come from fewer samples: an estimate,
+ * labelled with the folds it covers.
  */
-function scorePartial(project: Project, set: NoisySet, spec: string, runId: number, filters: FilterBy[]) {
-  const folds = project.runs.folds(runId);
+function scorePartial(
+  project: Project,
+  set: NoisySet,
+  spec: string,
+  runId: number,
+  filters: FilterBy[],
+  o: { only: Set<number> | null; trained: TrainedRun | undefined; pending: PendingRun | undefined },
+): RowScore[] {
+  const folds = project.runs.folds(runId).filter((f) => !o.only || o.only.has(f.fold + 1));
   if (folds.length === 0) return [];
   const samples = Int32Array.from(folds.flatMap((f) => Array.from(f.testIndices)));
   const probs = new Float32Array(samples.length * CLASSES);
@@ -232,17 +251,20 @@ function scorePartial(project: Project, set: NoisySet, spec: string, runId: numb
     row += f.testIndices.length;
   }
   const folded = project.runs.get(runId)!.config.folds as number;
+  // The times of a part of a run are not known: the row shows none.
   const run: TrainedRun = {
     spec,
     runId,
+    loadEnd: '–',
+    commit: '?',
+    date: '?',
+    loadStart: '–',
+    ...(o.trained ?? o.pending),
     trainSeconds: Number.NaN,
     cpuSeconds: Number.NaN,
-    loadStart: '–',
-    loadEnd: load(),
-    commit: commit(),
-    date: new Date().toISOString(),
   };
-  const label = `${spec} — unfinished run #${runId}: ${folds.length} of ${folded} folds, ${samples.length} images (estimate)`;
+  const which = folds.map((f) => f.fold + 1).join(', ');
+  const label = `${spec} — ${o.trained ? '' : `unfinished run #${runId}: `}fold${folds.length > 1 ? 's' : ''} ${which} of ${folded}, ${samples.length} images (estimate)`;
   return [{ label, run, ...score(project, set, { probs, samples }, filters) }];
 }
 
@@ -259,7 +281,7 @@ async function trainRow(
   const started = performance.now();
   let runId: number;
   const members = /^avg\((.*)\)$/.exec(spec)?.[1].split('+');
-  const resumeRunId = cache.pending[spec];
+  const resumeRunId = cache.pending[spec]?.runId;
   if (members) {
     const runs: TrainedRun[] = [];
     for (const m of members) {
@@ -278,7 +300,7 @@ async function trainRow(
       {
         resumeRunId,
         onRunCreated: (id) => {
-          cache.pending[spec] = id;
+          cache.pending[spec] ??= { runId: id, commit: commit(), date: new Date().toISOString(), loadStart };
           save();
         },
       },
@@ -357,6 +379,7 @@ async function main() {
     .map((s) => s.trim())
     .filter(Boolean);
   const filters = values.filters!.split(',') as FilterBy[];
+  const onlyFolds = values.folds ? new Set(values.folds.split(',').map(Number)) : null;
   const count = Number(values.count);
   const out: string[] = [
     '# Many-classes label-noise benchmark (Fashion-MNIST, 10 classes)',
@@ -384,9 +407,16 @@ async function main() {
           save();
         }
         const run = cache.done[spec];
+        const runId = run?.runId ?? cache.pending[spec]?.runId;
         if (run) rows.push(...scoreRows(project, set, run, filters));
-        else if (cache.pending[spec] !== undefined)
-          rows.push(...scorePartial(project, set, spec, cache.pending[spec], filters));
+        if (runId !== undefined && (!run || onlyFolds))
+          rows.push(
+            ...scorePartial(project, set, spec, runId, filters, {
+              only: onlyFolds,
+              trained: run,
+              pending: cache.pending[spec],
+            }),
+          );
       }
       out.push(...table(noise, rows, filters, set.importSeconds), '');
     } finally {
