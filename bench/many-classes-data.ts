@@ -31,9 +31,9 @@ function idxBytes(dims: number[], data: Uint8Array): Buffer {
 }
 
 /** `count` images, the same number of each class, in a seeded random order; `noise` of them flipped. */
-function drawSet(sourceDir: string, count: number, noise: number) {
-  const images = readIdxFile(join(sourceDir, 'train-images-idx3-ubyte.gz'), 3);
-  const classes = readIdxFile(join(sourceDir, 'train-labels-idx1-ubyte.gz'), 1);
+async function drawSet(sourceDir: string, count: number, noise: number) {
+  const images = await readIdxFile(join(sourceDir, 'train-images-idx3-ubyte.gz'), 3);
+  const classes = await readIdxFile(join(sourceDir, 'train-labels-idx1-ubyte.gz'), 1);
   const [n, h, w] = images.dims;
   const rng = mulberry32(1);
   const byClass = Array.from({ length: CLASSES }, () => [] as number[]);
@@ -78,7 +78,7 @@ export async function noisySet(
   }
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, 'idx'), { recursive: true });
-  const set = drawSet(sourceDir, count, noise);
+  const set = await drawSet(sourceDir, count, noise);
   const n = set.truth.length;
   writeFileSync(join(dir, 'idx', 'train-images-idx3-ubyte.gz'), idxBytes([n, set.h, set.w], set.pixels));
   writeFileSync(join(dir, 'idx', 'train-labels-idx1-ubyte.gz'), idxBytes([n], Uint8Array.from(set.given)));

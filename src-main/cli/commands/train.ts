@@ -6,6 +6,7 @@ import { addTrainOptions, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
 import { nextHint } from '../invocation';
+import { out, err } from '../terminal';
 
 export function register(program: Command): void {
   addTrainOptions(
@@ -30,13 +31,13 @@ export function register(program: Command): void {
           signal,
           resumeRunId: opts.resume as number | undefined,
           onProgress: trainProgressPrinter('train'),
-          onRunCreated: (id) => process.stderr.write(`train: run #${id}\n`),
+          onRunCreated: (id) => err(`train: run #${id}\n`),
         }),
       );
       const run = project.runs.get(runId)!;
       const m = run.metrics!;
       const n = project.requireDataset().numSamples;
-      process.stdout.write(
+      out(
         `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)}` +
           (m.ece === undefined ? '' : `, ECE ${m.ece.toFixed(4)}`) +
           ' (vs given labels)\n' +

@@ -159,6 +159,11 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (run_id, fold)
   );
   `,
+  // v5: the class counts every projectInfo shows, from an index instead of a scan of every sample's pixels
+  // (100,000 samples: a second of a served project's event loop, cold).
+  `
+  CREATE INDEX IF NOT EXISTS samples_by_label ON samples (gen, given_label);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;
