@@ -1,7 +1,8 @@
 """PyTorch CPU reference for bench/train.ts: training throughput (images/s) of the same models.
 
 Same layers as src-main/core/train/models.ts (baseline: conv5x5*6 relu, maxpool2, conv5x5*16 relu,
-maxpool2, dense 256 relu, dense 32 relu, dense K softmax; cnn: 3 x conv3x3-BN-relu 32/64/128 with
+maxpool2, dense 256 relu, dense 32 relu, dense K softmax; lenet-wide: conv3x3*32 relu, maxpool2, conv3x3*64
+relu, maxpool2, dropout .25, dense 128 relu, dropout .5, dense K; cnn: 3 x conv3x3-BN-relu 32/64/128 with
 pooling after the first two, global average pooling, dense K), batch 64, Adam 1e-3, cross-entropy,
 one random uint8 batch scaled to [0, 1] per step.
 
@@ -29,6 +30,17 @@ def baseline(side: int, channels: int, k: int) -> nn.Module:
     )
 
 
+def lenet_wide(side: int, channels: int, k: int) -> nn.Module:
+    flat = (side // 2 // 2) ** 2 * 64
+    return nn.Sequential(
+        nn.Conv2d(channels, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Dropout(0.25),
+        nn.Linear(flat, 128), nn.ReLU(), nn.Dropout(0.5),
+        nn.Linear(128, k),
+    )
+
+
 def cnn(side: int, channels: int, k: int) -> nn.Module:
     layers: list[nn.Module] = []
     c_in = channels
@@ -43,7 +55,7 @@ def cnn(side: int, channels: int, k: int) -> nn.Module:
 
 def throughput(name: str, side: int, channels: int, steps: int, batch: int = 64, k: int = 2) -> tuple[float, float]:
     torch.manual_seed(0)
-    model = (baseline if name == "baseline" else cnn)(side, channels, k)
+    model = {"baseline": baseline, "lenet-wide": lenet_wide, "cnn": cnn}[name](side, channels, k)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()  # softmax + log-loss, as the tfjs model's softmax output + CE
     pixels = torch.randint(0, 256, (batch, channels, side, side), dtype=torch.uint8)
@@ -74,7 +86,7 @@ def main() -> None:
     args = p.parse_args()
     if args.threads != "default":
         torch.set_num_threads(int(args.threads))
-    for name in ["baseline", "cnn"]:
+    for name in ["baseline", "lenet-wide", "cnn"]:
         for side, channels in [(64, 3), (28, 1)]:
             if args.only and args.only != f"{name}/{side}":
                 continue

@@ -1,5 +1,5 @@
 /**
- * Training throughput of the engine (images/s while training, batch 64, Adam) for the baseline and cnn
+ * Training throughput of the engine (images/s while training, batch 64, Adam) for the baseline, lenet-wide and cnn
  * models at 64×64×3 and 28×28×1 on every backend that loads here; batch sizes; 1 vs 2 worker
  * processes; and the same models in PyTorch on the CPU (bench/torch_baseline.py, Debian python3-torch).
  *
@@ -37,7 +37,7 @@ const SHAPES = [
   { side: 64, channels: 3 as const },
   { side: 28, channels: 1 as const },
 ];
-const MODELS: ModelName[] = ['baseline', 'cnn'];
+const MODELS: ModelName[] = ['baseline', 'lenet-wide', 'cnn'];
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 const benchConfig = (model: ModelName, backend: BackendChoice, epochs = 1): TrainConfig => ({

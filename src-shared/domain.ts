@@ -122,8 +122,15 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export const MODEL_NAMES = ['baseline', 'cnn'] as const;
+export const MODEL_NAMES = ['baseline', 'lenet-wide', 'cnn'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
+
+/** Training-time augmentation: random shifts of up to ~8% of the side, left–right mirroring, both, or none. */
+export const AUGMENT_MODES = ['none', 'shift', 'flip', 'shift-flip'] as const;
+export type AugmentMode = (typeof AUGMENT_MODES)[number];
+/** How each model's probabilities are calibrated: temperature scaling on its validation split, or not at all. */
+export const CALIBRATION_METHODS = ['temperature', 'none'] as const;
+export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
 
 export const RUN_KINDS = ['cv', 'holdout', 'retrain', 'imported'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -147,6 +154,13 @@ export interface Metrics {
   confusion: number[][];
   perClass: PerClassMetrics[];
   n: number;
+  /**
+   * Expected calibration error of the top-class probability (15 equal-width bins) against the same
+   * labels as `accuracy`; absent on runs made before it was measured.
+   */
+  ece?: number;
+  /** Mean top-class probability: above `accuracy` means over-confident. */
+  meanConfidence?: number;
 }
 
 export interface EpochPoint {

@@ -3,7 +3,7 @@
  * option parsers all derive from this file, so a limit cannot differ between them.
  */
 import { z } from 'zod';
-import { BACKEND_CHOICES, MODEL_NAMES } from './domain';
+import { AUGMENT_MODES, BACKEND_CHOICES, CALIBRATION_METHODS, MODEL_NAMES } from './domain';
 
 export interface NumericLimit {
   min: number;
@@ -46,7 +46,8 @@ export const trainConfigSchema = z
     validationFraction: limited(TRAIN_LIMITS.validationFraction),
     patience: limited(TRAIN_LIMITS.patience),
     classWeights: z.boolean(),
-    augment: z.boolean(),
+    augment: z.enum(AUGMENT_MODES),
+    calibration: z.enum(CALIBRATION_METHODS),
   })
   .strict();
 

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { BACKEND_CHOICES, MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
+import {
+  AUGMENT_MODES,
+  BACKEND_CHOICES,
+  CALIBRATION_METHODS,
+  MODEL_NAMES,
+  type TrainConfig,
+} from '../../src-shared/domain';
 import { TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
 import { choiceOption, limitedOption } from './options';
 
@@ -44,13 +50,22 @@ export function addTrainOptions(cmd: Command): Command {
   }
   return cmd
     .option('--no-class-weights', 'do not weight classes against imbalance')
-    .option('--augment', 'horizontal-flip augmentation');
+    .option(
+      '--augment <mode>',
+      `training augmentation: ${AUGMENT_MODES.join('|')} (shift: random shifts of up to ~8% of the side; flip: left–right mirror, only where a mirrored image keeps its class)`,
+      choiceOption('--augment', AUGMENT_MODES),
+    )
+    .option(
+      '--calibration <method>',
+      `${CALIBRATION_METHODS.join('|')} (temperature: scale each fold model's probabilities on its validation split)`,
+      choiceOption('--calibration', CALIBRATION_METHODS),
+    );
 }
 
 /** The options the user gave, as training-config overrides (commander's camelCase keys are the schema's keys). */
 export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainConfig> {
   const out: Record<string, unknown> = {};
-  for (const key of ['model', 'backend', 'augment', ...Object.keys(TRAIN_LIMITS)]) {
+  for (const key of ['model', 'backend', 'augment', 'calibration', ...Object.keys(TRAIN_LIMITS)]) {
     if (opts[key] !== undefined) out[key] = opts[key];
   }
   if (opts.classWeights === false) out.classWeights = false;

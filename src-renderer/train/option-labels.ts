@@ -1,4 +1,4 @@
-import type { BackendChoice, FilterBy, ModelName, RankedBy } from '../../src-shared/domain';
+import type { AugmentMode, BackendChoice, FilterBy, ModelName, RankedBy } from '../../src-shared/domain';
 
 /*
  * How the UI names each method and option. The names themselves are the contract's tuples; these records are
@@ -23,7 +23,15 @@ export const rankedByLabels: Record<RankedBy, string> = {
 
 export const modelLabels: Record<ModelName, string> = {
   baseline: 'baseline — small, fast CNN',
-  cnn: 'cnn — deeper, more accurate',
+  'lenet-wide': 'lenet-wide — wider, with dropout; best on many classes',
+  cnn: 'cnn — deeper, batch-normalised',
+};
+
+export const augmentLabels: Record<AugmentMode, string> = {
+  none: 'none — images as they are',
+  shift: 'shift — small random shifts',
+  flip: 'flip — left–right mirror',
+  'shift-flip': 'shift + flip',
 };
 
 export const backendLabels: Record<BackendChoice, string> = {

@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES, MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
+import { AUGMENT_MODES, BACKEND_CHOICES, MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
 
 /** What the training settings form edits: the options a user picks, for a cross-validation run or a retrain. */
 export interface TrainSettings {
@@ -7,6 +7,7 @@ export interface TrainSettings {
   epochs: number;
   batchSize: number;
   backend: TrainConfig['backend'];
+  augment: TrainConfig['augment'];
   /** Worker processes; null: as many as the machine has cores (the engine's default). */
   workers: number | null;
 }
@@ -23,6 +24,7 @@ export function settingsFrom(defaults: TrainConfig, previous?: Partial<TrainConf
     epochs: c.epochs,
     batchSize: c.batchSize,
     backend: c.backend,
+    augment: c.augment,
     workers: c.workers,
   };
 }
@@ -41,6 +43,7 @@ export function configFrom(
     epochs: s.epochs,
     batchSize: s.batchSize,
     backend: s.backend,
+    augment: s.augment,
   };
   if (kind === 'cv') {
     config.folds = s.folds;
@@ -60,5 +63,9 @@ function stripUnknown(c: Partial<TrainConfig> & Record<string, unknown>): Partia
     if (typeof c[k] === 'number') known[k] = c[k];
   }
   if ((BACKEND_CHOICES as readonly unknown[]).includes(c.backend)) known.backend = c.backend;
+  // A run stored before augmentation modes has a boolean here (true = mirroring).
+  const augment: unknown = typeof c.augment === 'boolean' ? (c.augment ? 'flip' : 'none') : c.augment;
+  if ((AUGMENT_MODES as readonly unknown[]).includes(augment))
+    known.augment = augment as TrainConfig['augment'];
   return known;
 }

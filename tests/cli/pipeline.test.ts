@@ -63,8 +63,9 @@ describe('relabel CLI pipeline', () => {
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toMatch(/wasm backend/);
     expect(train.stdout).toMatch(/Run #1 done on wasm/);
-    // Training says that its issues became the review queue.
+    // Training says that its issues became the review queue, and how well calibrated its probabilities are.
     expect(train.stdout).toContain('Issue set #1 is the review queue.');
+    expect(train.stdout).toMatch(/, ECE 0\.\d{4} \(vs given labels\)/);
 
     const issuesCsv = join(dir, 'issues.csv');
     const issues = relabel(['issues', '--project', project, '--out', issuesCsv]);
@@ -115,6 +116,10 @@ describe('relabel CLI pipeline', () => {
 
     const report = JSON.parse(relabel(['report', '--project', project, '--json']).stdout);
     expect(report.crossValidation.metrics.n).toBe(300);
+    expect(report.crossValidation.metrics.ece).toBeGreaterThanOrEqual(0);
+    expect(report.crossValidation.metrics.ece).toBeLessThan(1);
+    const text = relabel(['report', '--project', project]).stdout;
+    expect(text).toMatch(/accuracy [\d.]+%, HTER [\d.]+%, ECE [\d.]+% \(mean confidence [\d.]+%\)/);
     expect(report.decisions).toEqual({ keep: 0, relabel: 1, exclude: b ? 1 : 0 });
   }, 600_000);
 

@@ -1,7 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../src-main/core/store/project';
 import { SINGLE_MODEL } from '../../src-main/core/store/run-models';
-import { defaultTrainConfig, restoreModel, selectBackend, type Tf } from '../../src-main/core/train';
+import {
+  applyTemperature,
+  defaultTrainConfig,
+  restoreModel,
+  selectBackend,
+  type Tf,
+} from '../../src-main/core/train';
 import { BatchBuilder } from '../../src-main/core/train/batches';
 import { memoryPixelSource } from '../../src-main/core/train/pixel-source';
 import { runCrossValidation } from '../../src-main/core/workflows/cross-validation-run';
@@ -21,7 +27,7 @@ const config = {
 };
 let tf: Tf;
 
-/** Probabilities of `samples` under a model restored from the project file. */
+/** Probabilities of `samples` under a model restored from the project file, with its stored temperature. */
 function predictWith(project: Project, runId: number, fold: number, samples: Int32Array): Float32Array {
   const stored = project.models.get(runId, fold)!;
   const model = restoreModel(tf, stored);
@@ -30,7 +36,7 @@ function predictWith(project: Project, runId: number, fold: number, samples: Int
   const out = (p as { dataSync(): Float32Array }).dataSync();
   tf.dispose(p);
   model.dispose();
-  return out;
+  return stored.spec.temperature === undefined ? out : applyTemperature(out, 2, stored.spec.temperature);
 }
 
 describe('trained models kept in the project file', () => {
@@ -70,7 +76,7 @@ describe('trained models kept in the project file', () => {
     project.close();
   });
 
-  it('hold-out runs keep their single model', async () => {
+  it('hold-out runs keep their single model, with the temperature their probabilities were scaled by', async () => {
     const project = projectFromData(tempDir(), data);
     const { beforeRunId, afterRunId } = await runRetrain(project, {
       ...config,
@@ -79,6 +85,10 @@ describe('trained models kept in the project file', () => {
     });
     for (const id of [beforeRunId, afterRunId]) {
       expect(project.models.list(id).map((m) => m.fold)).toEqual([SINGLE_MODEL]);
+      // 120 training images: a validation split of 12, enough for a temperature fit on two classes.
+      const temperature = project.models.get(id, SINGLE_MODEL)!.spec.temperature;
+      expect(temperature).toBeGreaterThan(0);
+      expect(temperature).not.toBe(1);
       const probs = project.runs.probs(id)!.values;
       const test = Int32Array.from({ length: data.n }, (_, i) => i).filter(
         (i) => !Number.isNaN(probs[i * 2]),

@@ -118,7 +118,8 @@ describe('training settings (Train page and Retrain)', () => {
     validationFraction: 0.1,
     patience: 3,
     classWeights: true,
-    augment: false,
+    augment: 'none',
+    calibration: 'temperature',
   } as const;
 
   it("start from a previous run's settings over the defaults, ignoring what the form cannot show", () => {
@@ -128,6 +129,7 @@ describe('training settings (Train page and Retrain)', () => {
       epochs: 15,
       batchSize: 64,
       backend: 'auto',
+      augment: 'none',
       workers: 2,
     });
     const previous = { model: 'cnn', epochs: 3, folds: 2, testFraction: 0.2, backend: 'wasm' } as const;
@@ -140,16 +142,29 @@ describe('training settings (Train page and Retrain)', () => {
     // A run recorded by another tool may name a model or backend this build does not offer.
     const foreign = { model: 'bench', backend: 'tpu', epochs: 'x' } as unknown as Record<string, unknown>;
     expect(settingsFrom(defaults, foreign)).toMatchObject({ model: 'baseline', backend: 'auto', epochs: 15 });
+    // A run stored before augmentation modes recorded a boolean (true = mirroring).
+    expect(settingsFrom(defaults, { augment: true } as unknown as Record<string, unknown>).augment).toBe(
+      'flip',
+    );
   });
 
   it('a cross-validation run gets folds and workers; a retrain neither, but keeps the learning rate and seed', () => {
-    const s = { model: 'cnn', folds: 3, epochs: 4, batchSize: 32, backend: 'wasm', workers: null } as const;
+    const s = {
+      model: 'cnn',
+      folds: 3,
+      epochs: 4,
+      batchSize: 32,
+      backend: 'wasm',
+      augment: 'shift',
+      workers: null,
+    } as const;
     expect(configFrom(s, 'cv')).toEqual({
       model: 'cnn',
       folds: 3,
       epochs: 4,
       batchSize: 32,
       backend: 'wasm',
+      augment: 'shift',
     });
     expect(configFrom({ ...s, workers: 2 }, 'cv')).toMatchObject({ workers: 2 });
     expect(configFrom(s, 'retrain', { learningRate: 0.01, seed: 7, folds: 9 })).toEqual({
@@ -157,6 +172,7 @@ describe('training settings (Train page and Retrain)', () => {
       epochs: 4,
       batchSize: 32,
       backend: 'wasm',
+      augment: 'shift',
       learningRate: 0.01,
       seed: 7,
     });

@@ -7,7 +7,9 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { API_ERROR_CODES, apiInputs, MEDIA_KINDS, type ApiErrorCode } from '../../src-shared/api';
 import {
+  AUGMENT_MODES,
   BACKEND_CHOICES,
+  CALIBRATION_METHODS,
   DECISION_ACTIONS,
   FILTER_BY_METHODS,
   finalLabelOf,
@@ -84,6 +86,29 @@ describe('method names: one tuple for the contract, the engine and the CLI', () 
       expect(cliTrain(['--model', model, '--backend', backend])).toEqual({ model, backend });
     },
   );
+
+  it.each(AUGMENT_MODES.flatMap((a) => CALIBRATION_METHODS.map((c) => [a, c] as const)))(
+    'augment %s with calibration %s: the schema, the engine check and the CLI agree',
+    (augment, calibration) => {
+      expect(trainOverridesSchema.safeParse({ augment, calibration }).success).toBe(true);
+      expect(() => validateTrainConfig({ ...defaultTrainConfig(), augment, calibration })).not.toThrow();
+      expect(cliTrain(['--augment', augment, '--calibration', calibration])).toEqual({
+        augment,
+        calibration,
+      });
+    },
+  );
+
+  it('refuses an augmentation or calibration outside the tuples everywhere', () => {
+    expect(trainOverridesSchema.safeParse({ augment: 'rotate' }).success).toBe(false);
+    expect(trainOverridesSchema.safeParse({ augment: true }).success).toBe(false);
+    expect(() => validateTrainConfig({ ...defaultTrainConfig(), calibration: 'platt' as never })).toThrow(
+      /invalid training config: calibration/,
+    );
+    expect(cliTrain(['--augment', 'rotate'])).toMatch(
+      /--augment must be one of none, shift, flip, shift-flip/,
+    );
+  });
 });
 
 describe('training limits: one table for the contract, the engine and the CLI', () => {

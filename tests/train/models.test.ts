@@ -1,6 +1,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, selectBackend, type Tf } from '../../src-main/core/train';
+import { seededDropout } from '../../src-main/core/train/seeded-dropout';
 
 let tf: Tf;
 
@@ -34,6 +35,9 @@ describe('buildModel', () => {
 
   it.each([
     ['baseline', 28, 1],
+    ['lenet-wide', 28, 1],
+    ['lenet-wide', 64, 3],
+    ['lenet-wide', 4, 1],
     ['cnn', 28, 1],
     ['cnn', 64, 3],
     ['cnn', 8, 1],
@@ -57,6 +61,64 @@ describe('buildModel', () => {
     expect(names.filter((n) => n === 'BatchNormalization')).toHaveLength(3);
     expect(names.at(-2)).toBe('GlobalAveragePooling2D');
     model.dispose();
+  });
+
+  it('lenet-wide is the baseline shape, wider, with dropout before and after its dense layer', () => {
+    const model = buildModel(tf, 'lenet-wide', { height: 28, width: 28, channels: 1 }, 10);
+    expect(model.layers.map((l) => l.getClassName())).toEqual([
+      'Conv2D',
+      'MaxPooling2D',
+      'Conv2D',
+      'MaxPooling2D',
+      'Flatten',
+      'RelabelSeededDropout',
+      'Dense',
+      'RelabelSeededDropout',
+      'Dense',
+    ]);
+    // conv 3·3·1·32+32, conv 3·3·32·64+64, dense 7·7·64·128+128, softmax 128·10+10
+    expect(model.countParams()).toBe(320 + 18_496 + 401_536 + 1_290);
+    model.dispose();
+  });
+
+  it('seeded dropout: a new mask on every training call, reproducible from the seed, none when predicting', () => {
+    const masks = (seed: number) => {
+      const layer = seededDropout(tf, { rate: 0.5, seed });
+      const x = tf.ones([1, 400]);
+      const calls = [0, 1, 2].map(() =>
+        tf.tidy(() => Array.from((layer.apply(x, { training: true }) as Tensor).dataSync())),
+      );
+      const inference = tf.tidy(() => Array.from((layer.apply(x) as Tensor).dataSync()));
+      x.dispose();
+      return { calls, inference };
+    };
+    const a = masks(3);
+    expect(a.calls[0]).not.toEqual(a.calls[1]);
+    expect(a.calls[1]).not.toEqual(a.calls[2]);
+    for (const m of a.calls) {
+      expect(new Set(m)).toEqual(new Set([0, 2])); // kept units scaled by 1 / (1 − rate)
+      const kept = m.filter((v) => v > 0).length / m.length;
+      expect(kept).toBeGreaterThan(0.4);
+      expect(kept).toBeLessThan(0.6);
+    }
+    expect(a.inference.every((v) => v === 1)).toBe(true);
+    expect(masks(3).calls).toEqual(a.calls);
+    expect(masks(4).calls[0]).not.toEqual(a.calls[0]);
+  });
+
+  it('a lenet-wide saved with its topology loads back (the seeded dropout layer is registered)', async () => {
+    const model = buildModel(tf, 'lenet-wide', { height: 8, width: 8, channels: 1 }, 3, 9);
+    const saved: { artifacts?: unknown } = {};
+    await model.save(
+      tf.io.withSaveHandler(async (a) => ((saved.artifacts = a), { modelArtifactsInfo: {} as never })),
+    );
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory(saved.artifacts as never));
+    const x = tf.ones([2, 8, 8, 1]);
+    const [a, b] = [model, loaded].map((m) => Array.from((m.predict(x) as Tensor).dataSync()));
+    expect(b).toEqual(a);
+    tf.dispose([x]);
+    model.dispose();
+    loaded.dispose();
   });
 
   it('same seed, same initial weights; other seed, other weights', () => {

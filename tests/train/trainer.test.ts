@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, defaultTrainConfig, selectBackend, type Tf } from '../../src-main/core/train';
 import { BatchBuilder } from '../../src-main/core/train/batches';
 import { memoryPixelSource, type PixelSource } from '../../src-main/core/train/pixel-source';
+import { applyTemperature, fitTemperature } from '../../src-main/core/train/calibration';
 import { classWeights, trainModel, type TrainModelOptions } from '../../src-main/core/train/trainer';
 import { syntheticDataset } from './synthetic';
 
@@ -18,7 +19,14 @@ const options = (over: Partial<TrainModelOptions> = {}): TrainModelOptions => ({
   trainIndices: train,
   trainLabels: Int32Array.from(train, (i) => data.labels[i]),
   predictIndices: test,
-  config: { ...defaultTrainConfig(), epochs: 4, batchSize: 32, validationFraction: 0.2, patience: 10 },
+  config: {
+    ...defaultTrainConfig(),
+    epochs: 4,
+    batchSize: 32,
+    validationFraction: 0.2,
+    patience: 10,
+    calibration: 'none',
+  },
   seed: 5,
   ...over,
 });
@@ -46,7 +54,7 @@ describe('trainModel (in process, wasm)', () => {
   });
 
   it('is reproducible: the same seed gives identical probabilities and curves', async () => {
-    const config = { ...options().config, epochs: 2, augment: true };
+    const config = { ...options().config, epochs: 2, augment: 'shift-flip' as const };
     const a = await trainModel(options({ config }));
     const b = await trainModel(options({ config }));
     expect(Array.from(a.probs)).toEqual(Array.from(b.probs));
@@ -98,6 +106,42 @@ describe('trainModel (in process, wasm)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('fits the temperature on its validation split only and applies it to every prediction', async () => {
+    const config = { ...options().config, epochs: 3, calibration: 'temperature' as const };
+    const a = await trainModel(options({ config }));
+    expect(a.temperature).not.toBe(1);
+    expect(a.validationIndices.length).toBe(32); // 20% of 160, stratified
+    for (const s of a.validationIndices) expect(train).toContain(s);
+    // Predicting other samples leaves the temperature as it was: the predicted rows take no part.
+    const b = await trainModel(options({ config, predictIndices: train.slice(0, 40) }));
+    expect(b.temperature).toBe(a.temperature);
+    // It is the NLL-optimal temperature of the validation rows under the uncalibrated model …
+    const raw = await trainModel(
+      options({
+        config: { ...config, calibration: 'none' },
+        predictIndices: Int32Array.from([...a.validationIndices, ...test]),
+      }),
+    );
+    expect(raw.temperature).toBe(1);
+    const nVal = a.validationIndices.length;
+    const valLabels = Array.from(a.validationIndices, (s) => data.labels[s]);
+    expect(fitTemperature(raw.probs.subarray(0, nVal * 2), valLabels, 2)).toBeCloseTo(a.temperature, 5);
+    // … and the returned probabilities are the uncalibrated ones scaled by it, still summing to 1.
+    const scaled = applyTemperature(raw.probs.subarray(nVal * 2), 2, a.temperature);
+    a.probs.forEach((v, i) => expect(v).toBeCloseTo(scaled[i], 5));
+    for (let r = 0; r < test.length; r++) expect(a.probs[2 * r] + a.probs[2 * r + 1]).toBeCloseTo(1, 5);
+  });
+
+  it('leaves probabilities uncalibrated when the validation split is too small', async () => {
+    const r = await trainModel(
+      options({
+        config: { ...options().config, epochs: 1, validationFraction: 0.05, calibration: 'temperature' },
+      }),
+    );
+    expect(r.temperature).toBe(1);
+    expect(r.notes.join('\n')).toMatch(/not calibrated: 8 validation images, temperature scaling needs 10/);
+  });
+
   it('rejects labels outside the classes', async () => {
     const bad = Int32Array.from(train, () => 2);
     await expect(trainModel(options({ trainLabels: bad }))).rejects.toThrow(
@@ -121,7 +165,7 @@ describe('BatchBuilder', () => {
     const plain = b.images([0], 0, 1);
     expect(Array.from(plain.dataSync()).map((v) => Math.round(v * 255))).toEqual(Array.from(img));
     plain.dispose();
-    const flipped = b.images([0], 0, 1, () => true);
+    const flipped = b.images([0], 0, 1, [{ dx: 0, dy: 0, flip: true }]);
     const px = Array.from(flipped.dataSync()).map((v) => Math.round(v * 255));
     flipped.dispose();
     expect(px.slice(0, 9)).toEqual([20, 21, 22, 10, 11, 12, 0, 1, 2]);

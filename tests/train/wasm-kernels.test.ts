@@ -30,6 +30,11 @@ const CONV_CASES: ConvCase[] = [
   { n: 4, h: 11, w: 13, ci: 5, co: 7, fh: 4, fw: 3, stride: [2, 3], pad: 'same' },
   { n: 2, h: 10, w: 10, ci: 6, co: 2, fh: 5, fw: 5, stride: 3, pad: 'valid' },
   { n: 5, h: 16, w: 16, ci: 16, co: 32, fh: 3, fw: 3, stride: 1, pad: 'same' },
+  // x packed instead of dy (one input channel, or Co ≥ 2·Ci ≥ 32), 'same' and 'valid', non-square
+  { n: 4, h: 12, w: 9, ci: 1, co: 8, fh: 3, fw: 3, stride: 1, pad: 'same' },
+  { n: 3, h: 10, w: 11, ci: 1, co: 6, fh: 5, fw: 3, stride: 1, pad: 'valid' },
+  { n: 3, h: 7, w: 6, ci: 16, co: 40, fh: 3, fw: 2, stride: 1, pad: 'valid' },
+  { n: 2, h: 5, w: 8, ci: 16, co: 33, fh: 4, fw: 3, stride: 1, pad: 'same' },
 ];
 
 const random = (rng: () => number, shape: number[]) =>
@@ -173,6 +178,28 @@ describe('wasm training kernels match the cpu backend', () => {
     await expectSameOnBoth(() => {
       const x = random(mulberry32(4), shape);
       return [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)];
+    });
+  });
+
+  it.each([
+    { name: 'per-channel parameters', params: [[5], [5], [5], [5]] },
+    { name: 'single values', params: [[1], [1], [1], [1]] },
+    { name: 'no scale or offset', params: [[5], [5], null, null] },
+    {
+      name: 'full-shape parameters (original kernel)',
+      params: [
+        [3, 4, 2, 5],
+        [3, 4, 2, 5],
+        [3, 4, 2, 5],
+        [3, 4, 2, 5],
+      ],
+    },
+  ])('batch norm forward, $name', async ({ params }) => {
+    await expectSameOnBoth(() => {
+      const rng = mulberry32(12);
+      const x = random(rng, [3, 4, 2, 5]);
+      const [mean, variance, offset, scale] = params.map((shape) => (shape ? random(rng, shape) : undefined));
+      return [tf.batchNorm(x, mean!, tf.abs(variance!), offset, scale, 1e-3)];
     });
   });
 

@@ -40,7 +40,9 @@ export function register(program: Command): void {
       const m = run.metrics!;
       const n = project.requireDataset().numSamples;
       out(
-        `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)} (vs given labels)\n` +
+        `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)}` +
+          (m.ece === undefined ? '' : `, ECE ${m.ece.toFixed(4)}`) +
+          ' (vs given labels)\n' +
           `${issueSet.count} label issues among ${n} images ranked for review (${issueSet.filterBy}, ${issueSet.rankedBy})\n` +
           newQueueNote(project, issueSet.id) +
           nextHint(['serve', '--project', project.path]),

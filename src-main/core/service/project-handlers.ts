@@ -2,6 +2,7 @@ import { importDataset } from '../dataset/import';
 import { exportLabels } from '../export/export';
 import { defaultTrainConfig } from '../train';
 import { projectSummary } from '../workflows/project-summary';
+import { datasetShapeOf } from '../workflows/training-data';
 import type { Handlers, ServiceContext } from './context';
 
 /** The project as a whole: its summary, importing a dataset into it, browsing its samples, exporting it. */
@@ -16,7 +17,7 @@ export function projectHandlers(
       // The service's own callers (desktop app, CLI) are the owner; the transports' dispatch puts the caller's.
       role: 'owner',
       activeJobs: jobs.active(),
-      trainDefaults: defaultTrainConfig(),
+      trainDefaults: defaultTrainConfig(datasetShapeOf(project)),
     }),
 
     importDataset: async (input) => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../../../src-shared/domain';
+import { seededDropoutClass } from './seeded-dropout';
 import type { Tf } from './tf';
 
 export interface SelectedBackend {
@@ -127,11 +128,13 @@ export async function selectBackend(choice: BackendChoice): Promise<SelectedBack
   for (const [i, name] of candidates.entries()) {
     if (name === 'tensorflow' && cpuTensorflow) {
       // tfjs-node-gpu's TensorFlow runs on the CPU too; loading tfjs-node next to it would clash.
+      seededDropoutClass(cpuTensorflow);
       return { name, tf: cpuTensorflow, notes };
     }
     try {
       const { tf, note } = await tryBackend(name);
       if (note) notes.push(note);
+      seededDropoutClass(tf); // the engine's own layer, so saved models load on this backend
       return { name, tf, notes };
     } catch (e) {
       if (e instanceof NoGpuError) cpuTensorflow = e.tf;

@@ -1,4 +1,5 @@
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs-core';
+import { transformImage, type ImageTransform } from './augment';
 import type { PixelSource } from './pixel-source';
 import type { Tf } from './tf';
 
@@ -35,8 +36,13 @@ export class BatchBuilder {
     this.weights = new Float32Array(count);
   }
 
-  /** Images `samples[from..from+count)` as a [count,H,W,C] float tensor; `flip(i)` mirrors image i horizontally. */
-  images(samples: ArrayLike<number>, from: number, count: number, flip?: (i: number) => boolean): Tensor4D {
+  /** Images `samples[from..from+count)` as a [count,H,W,C] float tensor; `transforms[i]` augments image i. */
+  images(
+    samples: ArrayLike<number>,
+    from: number,
+    count: number,
+    transforms?: readonly ImageTransform[] | null,
+  ): Tensor4D {
     this.ensure(count);
     const { height: h, width: w, channels: c } = this.src;
     const size = this.imageSize;
@@ -46,15 +52,9 @@ export class BatchBuilder {
     for (let i = 0; i < count; i++) {
       const base = i * size;
       this.src.read(samples[from + i], bytes, base);
-      if (flip?.(i)) {
-        for (let y = 0; y < h; y++) {
-          const row = base + y * w * c;
-          for (let x = 0; x < w; x++) {
-            const s = row + (w - 1 - x) * c;
-            const d = row + x * c;
-            for (let ch = 0; ch < c; ch++) floats[d + ch] = bytes[s + ch] * scale;
-          }
-        }
+      const t = transforms?.[i];
+      if (t && (t.dx !== 0 || t.dy !== 0 || t.flip)) {
+        transformImage(bytes, base, floats, base, h, w, c, t, scale);
       } else {
         for (let j = base; j < base + size; j++) floats[j] = bytes[j] * scale;
       }

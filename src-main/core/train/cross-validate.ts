@@ -3,7 +3,7 @@ import { validateTrainConfig } from './config';
 import { argmaxRows, computeMetrics } from './metrics';
 import type { SerializedModel } from './model-weights';
 import { runModelJobs, type ModelJob, type ModelJobResult } from './pool';
-import { earlyStoppingNote, ProgressTracker } from './progress';
+import { outcomeNotes, ProgressTracker, type ModelOutcome } from './progress';
 import { deriveSeed } from '../random/seeded';
 import { stratifiedKFold } from './split';
 import type { FoldResult, TrainingData, TrainProgress } from './types';
@@ -77,6 +77,62 @@ function checkSampleLabels(indices: Int32Array, labels: Int32Array, d: TrainingD
   });
 }
 
+/** The test samples of each fold (ascending) from a stratified assignment of the included samples. */
+function foldTests(include: Int32Array, labels: Int32Array, k: number, seed: number): Int32Array[] {
+  const foldOf = stratifiedKFold(
+    Int32Array.from(include, (s) => labels[s]),
+    k,
+    seed,
+  );
+  const testOf = Array.from({ length: k }, () => [] as number[]);
+  include.forEach((s, i) => testOf[foldOf[i]].push(s));
+  return testOf.map((t) => Int32Array.from(t.sort((a, b) => a - b)));
+}
+
+/** Checks that stored folds of an interrupted run belong to this split; returns their fold numbers. */
+function checkDoneFolds(doneFolds: FoldResult[], tests: Int32Array[], K: number): Set<number> {
+  const done = new Set<number>();
+  for (const f of doneFolds) {
+    const expected = tests[f.fold];
+    if (!expected) throw new Error(`cannot resume: fold ${f.fold} does not exist with ${tests.length} folds`);
+    const same = expected.length === f.testIndices.length && expected.every((s, i) => s === f.testIndices[i]);
+    if (!same) {
+      throw new Error(
+        `cannot resume: the samples of stored fold ${f.fold + 1} differ from this split (folds, seed, labels or included samples changed)`,
+      );
+    }
+    if (f.probs.length !== expected.length * K)
+      throw new Error(`cannot resume: fold ${f.fold + 1} has the wrong number of probabilities`);
+    done.add(f.fold);
+  }
+  return done;
+}
+
+/** One model per fold not done yet: trained on every other fold's samples, predicting its own. */
+function foldJobs(
+  include: Int32Array,
+  labels: Int32Array,
+  tests: Int32Array[],
+  done: Set<number>,
+  seed: number,
+): ModelJob[] {
+  const inFold = new Map<number, number>();
+  tests.forEach((t, f) => t.forEach((s) => inFold.set(s, f)));
+  const jobs: ModelJob[] = [];
+  for (let f = 0; f < tests.length; f++) {
+    if (done.has(f)) continue;
+    const train = include.filter((s) => inFold.get(s) !== f).sort();
+    jobs.push({
+      fold: f,
+      seed: deriveSeed(seed, 100 + f),
+      trainIndices: train,
+      trainLabels: Int32Array.from(train, (s) => labels[s]),
+      predictIndices: tests[f],
+    });
+  }
+  return jobs;
+}
+
 /**
  * Stratified K-fold cross-validation: every included sample's out-of-fold probabilities come from the
  * one model whose training set excluded it. Folds train in parallel worker processes; each finished
@@ -89,59 +145,30 @@ export async function crossValidate(o: CrossValidateOptions): Promise<CrossValid
   const labels = o.labels ?? data.labels;
   if (labels.length !== data.n) throw new Error(`${labels.length} labels for ${data.n} images`);
   const include = o.include ?? Int32Array.from({ length: data.n }, (_, i) => i);
-  const includedLabels = Int32Array.from(include, (s) => labels[s]);
-  checkSampleLabels(include, includedLabels, data, 'include');
+  checkSampleLabels(
+    include,
+    Int32Array.from(include, (s) => labels[s]),
+    data,
+    'include',
+  );
   const k = config.folds;
   const K = data.numClasses;
-  const foldOf = stratifiedKFold(includedLabels, k, config.seed);
-
-  const testOf = Array.from({ length: k }, () => [] as number[]);
-  include.forEach((s, i) => testOf[foldOf[i]].push(s));
-  const tests = testOf.map((t) => Int32Array.from(t.sort((a, b) => a - b)));
-  const inFold = new Int32Array(data.n).fill(-1);
-  tests.forEach((t, f) => t.forEach((s) => (inFold[s] = f)));
+  const tests = foldTests(include, labels, k, config.seed);
 
   const oof = new Float32Array(data.n * K).fill(Number.NaN);
   const fill = (testIndices: Int32Array, probs: Float32Array) =>
     testIndices.forEach((s, row) => oof.set(probs.subarray(row * K, row * K + K), s * K));
+  const doneFolds = o.doneFolds ?? [];
+  const done = checkDoneFolds(doneFolds, tests, K);
+  for (const f of doneFolds) fill(f.testIndices, f.probs);
 
-  const done = new Set<number>();
-  let backend: BackendName | null = null;
-  for (const f of o.doneFolds ?? []) {
-    const expected = tests[f.fold];
-    if (!expected) throw new Error(`cannot resume: fold ${f.fold} does not exist with ${k} folds`);
-    const same = expected.length === f.testIndices.length && expected.every((s, i) => s === f.testIndices[i]);
-    if (!same) {
-      throw new Error(
-        `cannot resume: the samples of stored fold ${f.fold + 1} differ from this split (folds, seed, labels or included samples changed)`,
-      );
-    }
-    if (f.probs.length !== expected.length * K)
-      throw new Error(`cannot resume: fold ${f.fold + 1} has the wrong number of probabilities`);
-    fill(f.testIndices, f.probs);
-    done.add(f.fold);
-    backend ??= f.backend;
-  }
-
-  const jobs: ModelJob[] = [];
-  for (let f = 0; f < k; f++) {
-    if (done.has(f)) continue;
-    const train = include.filter((s) => inFold[s] !== f).sort();
-    jobs.push({
-      fold: f,
-      seed: deriveSeed(config.seed, 100 + f),
-      trainIndices: train,
-      trainLabels: Int32Array.from(train, (s) => labels[s]),
-      predictIndices: tests[f],
-    });
-  }
-
+  const jobs = foldJobs(include, labels, tests, done, config.seed);
   const notes: string[] = [];
   if (done.size > 0) notes.push(`resumed: ${done.size} of ${k} folds were already done`);
-  if (jobs.length === 0) return { oof, backend: backend!, notes };
+  if (jobs.length === 0) return { oof, backend: doneFolds[0].backend, notes };
 
   const tracker = new ProgressTracker(k, config.epochs, jobs, config.batchSize, config.validationFraction);
-  const stops: { fold: number | null; run: number; best: number }[] = [];
+  const outcomes: ModelOutcome[] = [];
   o.onProgress(tracker.message(`starting ${Math.min(config.workers, jobs.length)} training worker(s)`));
   const pool = await runModelJobs({
     data,
@@ -158,7 +185,7 @@ export async function crossValidate(o: CrossValidateOptions): Promise<CrossValid
     onResult: (job, r, name) => {
       fill(job.predictIndices, r.probs);
       tracker.finished(job);
-      stops.push({ fold: job.fold, run: r.curve.length, best: r.bestEpoch });
+      outcomes.push({ fold: job.fold, run: r.curve.length, best: r.bestEpoch, temperature: r.temperature });
       notes.push(...r.notes.map((n) => `fold ${job.fold! + 1}: ${n}`));
       o.onFold({
         fold: job.fold!,
@@ -171,8 +198,11 @@ export async function crossValidate(o: CrossValidateOptions): Promise<CrossValid
       o.onProgress(tracker.message(`fold ${job.fold! + 1}/${k} done`));
     },
   });
-  const stopNote = earlyStoppingNote(config.epochs, stops);
-  return { oof, backend: pool.backend, notes: [...pool.notes, ...notes, ...(stopNote ? [stopNote] : [])] };
+  return {
+    oof,
+    backend: pool.backend,
+    notes: [...pool.notes, ...notes, ...outcomeNotes(config.epochs, outcomes)],
+  };
 }
 
 /** Trains one model on the training samples (in a worker process) and scores it on the test samples. */
@@ -208,13 +238,13 @@ export async function trainAndEvaluate(o: TrainAndEvaluateOptions): Promise<Trai
     onResult: (_j, r) => (result = r),
   });
   const r = result!;
-  const stopNote = earlyStoppingNote(config.epochs, [{ fold: null, run: r.curve.length, best: r.bestEpoch }]);
+  const outcome = { fold: null, run: r.curve.length, best: r.bestEpoch, temperature: r.temperature };
   return {
     metrics: computeMetrics(o.testLabels, argmaxRows(r.probs, data.numClasses), data.numClasses),
     probs: r.probs,
     curve: r.curve,
     backend: pool.backend,
-    notes: [...pool.notes, ...r.notes, ...(stopNote ? [stopNote] : [])],
+    notes: [...pool.notes, ...r.notes, ...outcomeNotes(config.epochs, [outcome])],
     model: r.model,
   };
 }

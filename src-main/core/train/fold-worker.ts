@@ -73,6 +73,7 @@ async function runJob(s: WorkerState, m: JobMessage): Promise<void> {
     probs: encodeArray(r.probs),
     curve: r.curve,
     bestEpoch: r.bestEpoch,
+    temperature: r.temperature,
     notes: r.notes,
     cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuBefore)),
     model: { spec: r.model.spec, weights: encodeArray(r.model.weights) },

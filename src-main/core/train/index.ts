@@ -10,7 +10,8 @@ export {
   type TrainAndEvaluateOptions,
   type TrainAndEvaluateResult,
 } from './cross-validate';
-export { argmaxRows, computeMetrics } from './metrics';
+export { argmaxRows, computeMetrics, scoreProbabilityRows } from './metrics';
+export { applyTemperature, calibrationSummary, fitTemperature } from './calibration';
 export { buildModel, MIN_INPUT_SIDE, type InputShape } from './models';
 export {
   restoreModel,

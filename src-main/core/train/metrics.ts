@@ -1,4 +1,5 @@
 import type { Metrics, PerClassMetrics } from '../../../src-shared/domain';
+import { calibrationSummary } from './calibration';
 
 /** Row-wise argmax of an n×k row-major matrix; −1 for a row holding NaN (no prediction). */
 export function argmaxRows(probs: ArrayLike<number>, k: number): Int32Array {
@@ -66,4 +67,15 @@ export function computeMetrics(
   }
   const balancedAccuracy = recallSum / present;
   return { accuracy: correct / n, hter: 1 - balancedAccuracy, balancedAccuracy, confusion, perClass, n };
+}
+
+/** computeMetrics of the top-class predictions of `probs` (n × k) plus their calibration (ECE, mean confidence). */
+export function scoreProbabilityRows(
+  trueLabels: ArrayLike<number>,
+  probs: ArrayLike<number>,
+  numClasses: number,
+): Metrics {
+  const metrics = computeMetrics(trueLabels, argmaxRows(probs, numClasses), numClasses);
+  const { ece, meanConfidence } = calibrationSummary(probs, trueLabels, numClasses);
+  return { ...metrics, ece, meanConfidence };
 }

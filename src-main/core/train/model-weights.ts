@@ -15,6 +15,11 @@ export interface ModelSpec {
   numClasses: number;
   /** Shape of each weight tensor, in getWeights() order; the blob is their float32 values concatenated. */
   shapes: number[][];
+  /**
+   * Temperature the run's probabilities were scaled by (softmax(logits / T), fitted on the validation
+   * split): the stored probabilities are `applyTemperature(model output, T)`. Absent: not calibrated.
+   */
+  temperature?: number;
 }
 
 export interface SerializedModel {
@@ -23,7 +28,7 @@ export interface SerializedModel {
 }
 
 /** The models a stored spec can rebuild: the ones trained end to end on the pixels (models.ts). */
-export const REBUILDABLE_MODELS: readonly string[] = ['baseline', 'cnn'] satisfies ModelName[];
+export const REBUILDABLE_MODELS: readonly string[] = ['baseline', 'lenet-wide', 'cnn'] satisfies ModelName[];
 
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -49,6 +54,8 @@ export async function serializeModel(
 /** Checks a spec read from a project file before anything is built from it. */
 export function validateModelSpec(spec: ModelSpec, weightCount: number): void {
   if (spec?.format !== 1) throw new Error(`unknown stored-model format ${String(spec?.format)}`);
+  if (spec.temperature !== undefined && !(Number.isFinite(spec.temperature) && spec.temperature > 0))
+    throw new Error(`stored model has temperature ${String(spec.temperature)}; expected a positive number`);
   const total = spec.shapes.reduce((a, s) => a + sizeOf(s), 0);
   if (total !== weightCount)
     throw new Error(

@@ -23,6 +23,8 @@ export interface ModelJobResult {
   probs: Float32Array;
   curve: EpochPoint[];
   bestEpoch: number;
+  /** Temperature the probabilities were scaled with (1: not calibrated). */
+  temperature: number;
   notes: string[];
   /** CPU time the worker spent on this model. */
   cpuSeconds: number;
@@ -197,6 +199,7 @@ export async function runModelJobs(o: PoolOptions): Promise<{ backend: BackendNa
                   probs: decodeFloat32(m.probs),
                   curve: m.curve,
                   bestEpoch: m.bestEpoch,
+                  temperature: m.temperature,
                   notes: m.notes,
                   cpuSeconds: m.cpuSeconds,
                   model: { spec: m.model.spec, weights: decodeFloat32(m.model.weights) },

@@ -84,14 +84,36 @@ export class ProgressTracker {
 
 const key = (m: ModelJob) => String(m.fold);
 
-export function earlyStoppingNote(
-  epochs: number,
-  stops: { fold: number | null; run: number; best: number }[],
-): string | null {
+/** How one model's training ended: epochs run, the epoch kept and its calibration temperature. */
+export interface ModelOutcome {
+  fold: number | null;
+  run: number;
+  best: number;
+  temperature: number;
+}
+
+export function earlyStoppingNote(epochs: number, stops: ModelOutcome[]): string | null {
   const early = stops.filter((s) => s.run < epochs);
   if (early.length === 0) return null;
   const list = stops
     .sort((a, b) => (a.fold ?? 0) - (b.fold ?? 0))
     .map((s) => (s.fold === null ? '' : `fold ${s.fold + 1}: `) + `${s.run} (best ${s.best})`);
   return `early stopping: epochs trained ${list.join(', ')} of at most ${epochs}`;
+}
+
+/** The fitted temperatures (T > 1: the model was over-confident and its probabilities were softened). */
+export function calibrationNote(outcomes: ModelOutcome[]): string | null {
+  const fitted = outcomes.filter((o) => o.temperature !== 1);
+  if (fitted.length === 0) return null;
+  const list = [...fitted]
+    .sort((a, b) => (a.fold ?? 0) - (b.fold ?? 0))
+    .map((o) => (o.fold === null ? '' : `fold ${o.fold + 1}: `) + o.temperature.toFixed(3));
+  return `calibration: temperature ${list.join(', ')}, each fitted on its model's validation split (above 1 = the model was over-confident)`;
+}
+
+/** The early-stopping and calibration notes of finished models. */
+export function outcomeNotes(epochs: number, outcomes: ModelOutcome[]): string[] {
+  return [earlyStoppingNote(epochs, outcomes), calibrationNote(outcomes)].filter(
+    (n): n is string => n !== null,
+  );
 }

@@ -39,6 +39,8 @@ export type ChildMessage =
       probs: string;
       curve: EpochPoint[];
       bestEpoch: number;
+      /** Temperature the probabilities were scaled with (1: not calibrated). */
+      temperature: number;
       notes: string[];
       /** CPU time the worker process spent on this job (user + system). */
       cpuSeconds: number;

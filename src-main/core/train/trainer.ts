@@ -1,13 +1,15 @@
-import type { Tensor, Variable } from '@tensorflow/tfjs-core';
-import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { EpochPoint, TrainConfig } from '../../../src-shared/domain';
-import { BatchBuilder } from './batches';
-import { buildModel } from './models';
-import { serializeModel, type SerializedModel } from './model-weights';
+import { drawTransforms } from './augment';
+import { applyTemperature, fitTemperature } from './calibration';
+import { EarlyStopping } from './early-stopping';
+import type { SerializedModel } from './model-weights';
 import type { PixelSource } from './pixel-source';
-import { deriveSeed, mulberry32, shuffleInPlace } from '../random/seeded';
+import { deriveSeed, mulberry32, shuffleInPlace, type Rng } from '../random/seeded';
+import { nextTick, scoreProbabilities, TrainingSession } from './session';
 import { stratifiedSplit } from './split';
 import type { Tf } from './tf';
+
+export { AbortError, isOutOfMemory } from './session';
 
 export interface TrainModelOptions {
   tf: Tf;
@@ -27,32 +29,28 @@ export interface TrainModelOptions {
 }
 
 export interface TrainModelResult {
-  /** predictIndices.length × numClasses, row-major. */
+  /** predictIndices.length × numClasses, row-major (temperature-scaled when calibration is on). */
   probs: Float32Array;
   curve: EpochPoint[];
   /** Epoch whose weights were kept (the best validation loss when early stopping is active). */
   bestEpoch: number;
+  /** Temperature fitted on the validation split and applied to `probs`; 1 when not calibrated. */
+  temperature: number;
+  /** The training samples held out for early stopping and calibration (ascending order of the split). */
+  validationIndices: Int32Array;
   notes: string[];
-  /** The trained weights (the ones that produced `probs`), kept so predictions can be explained later. */
+  /** The trained weights (those that produced `probs`, before temperature scaling), kept so predictions can be explained later. */
   model: SerializedModel;
 }
 
-const EPSILON = 1e-7;
-
-export class AbortError extends Error {
-  constructor(message = 'training cancelled') {
-    super(message);
-    this.name = 'AbortError';
-  }
+/** Samples and labels of one part of the training set. */
+interface LabelledSet {
+  samples: Int32Array;
+  labels: Int32Array;
 }
 
-export function isOutOfMemory(e: unknown): boolean {
-  return /out of memory|\bOOM\b|failed to allocate|cannot enlarge memory|maximum memory size|allocation failed|Array buffer allocation/i.test(
-    String((e as Error)?.message ?? e),
-  );
-}
-
-const nextTick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Fewest validation images per class for a temperature fit; with fewer, probabilities stay as they are. */
+export const MIN_CALIBRATION_PER_CLASS = 5;
 
 /** Class weights n / (K·count_c) over the K classes present, so the weights average to 1 per sample. */
 export function classWeights(labels: ArrayLike<number>, numClasses: number): Float32Array {
@@ -62,183 +60,161 @@ export function classWeights(labels: ArrayLike<number>, numClasses: number): Flo
   return Float32Array.from(counts, (c) => (c > 0 ? labels.length / (present * c) : 0));
 }
 
-function checkLabels(labels: Int32Array, numClasses: number): void {
-  labels.forEach((l, i) => {
-    if (!Number.isInteger(l) || l < 0 || l >= numClasses) {
-      throw new Error(`training label at position ${i} is ${l}; expected 0..${numClasses - 1}`);
-    }
-  });
-}
-
-/**
- * Trains one model (Adam, weighted cross-entropy, early stopping with best weights restored) on the
- * given samples and returns its class probabilities for `predictIndices`. Deterministic for a given
- * seed on a given backend. An out-of-memory batch halves the batch size and is retried.
- */
-export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult> {
-  const { tf, pixels, numClasses, config, signal } = o;
+function checkTrainingInput(o: TrainModelOptions): void {
   if (o.trainIndices.length !== o.trainLabels.length) {
     throw new Error(`${o.trainIndices.length} training samples but ${o.trainLabels.length} labels`);
   }
   if (o.trainIndices.length === 0) throw new Error('no training samples');
-  checkLabels(o.trainLabels, numClasses);
-  const notes: string[] = [];
-  const checkAbort = () => {
-    if (signal?.aborted) throw new AbortError();
-  };
+  o.trainLabels.forEach((l, i) => {
+    if (!Number.isInteger(l) || l < 0 || l >= o.numClasses) {
+      throw new Error(`training label at position ${i} is ${l}; expected 0..${o.numClasses - 1}`);
+    }
+  });
+}
 
-  // Validation split for early stopping (stratified on the training labels).
+/** The stratified validation split (early stopping and calibration) and the rest, which is fitted. */
+function splitForValidation(o: TrainModelOptions): { fit: LabelledSet; validation: LabelledSet } {
+  const { validationFraction } = o.config;
   const split =
-    config.validationFraction > 0
-      ? stratifiedSplit(o.trainLabels, config.validationFraction, deriveSeed(o.seed, 1))
+    validationFraction > 0
+      ? stratifiedSplit(o.trainLabels, validationFraction, deriveSeed(o.seed, 1))
       : { train: Int32Array.from(o.trainLabels.keys()), test: new Int32Array(0) };
-  const fitSamples = Int32Array.from(split.train, (p) => o.trainIndices[p]);
-  const fitLabels = Int32Array.from(split.train, (p) => o.trainLabels[p]);
-  const valSamples = Int32Array.from(split.test, (p) => o.trainIndices[p]);
-  const valLabels = Int32Array.from(split.test, (p) => o.trainLabels[p]);
+  const part = (positions: Int32Array): LabelledSet => ({
+    samples: Int32Array.from(positions, (p) => o.trainIndices[p]),
+    labels: Int32Array.from(positions, (p) => o.trainLabels[p]),
+  });
+  return { fit: part(split.train), validation: part(split.test) };
+}
+
+/**
+ * One pass over the fit set in a new order (`order`, positions in the fit set, is shuffled further in
+ * place); returns the epoch's mean loss and accuracy.
+ */
+async function trainEpoch(
+  session: TrainingSession,
+  fit: LabelledSet,
+  order: Int32Array,
+  epoch: number,
+  rng: Rng,
+  weights: Float32Array,
+  o: TrainModelOptions,
+): Promise<EpochPoint> {
+  const n = fit.samples.length;
+  shuffleInPlace(rng, order);
+  const samples = Int32Array.from(order, (p) => fit.samples[p]);
+  const labels = Int32Array.from(order, (p) => fit.labels[p]);
+  const { height, width } = o.pixels;
+  let lossSum = 0;
+  let correctSum = 0;
+  let batch = 0;
+  for (let from = 0; from < n;) {
+    session.checkAbort();
+    const count = Math.min(session.batchSize, n - from);
+    const transforms = drawTransforms(o.config.augment, rng, count, height, width);
+    const outcome = await session.trainBatch(samples, labels, from, count, weights, transforms);
+    if (!outcome) continue; // out of memory: retry the same samples with the halved batch
+    if (!Number.isFinite(outcome.loss))
+      throw new Error(`training diverged (loss ${outcome.loss}) at epoch ${epoch}; lower the learning rate`);
+    lossSum += outcome.loss * count;
+    correctSum += outcome.correct;
+    from += count;
+    o.onBatch?.(epoch, ++batch, Math.ceil(n / session.batchSize));
+    await nextTick();
+  }
+  return { epoch, loss: lossSum / n, accuracy: correctSum / n };
+}
+
+/** Epochs until the budget or early stopping; leaves the best epoch's weights in the session. */
+async function fitWithEarlyStopping(
+  session: TrainingSession,
+  sets: { fit: LabelledSet; validation: LabelledSet },
+  o: TrainModelOptions,
+): Promise<{ curve: EpochPoint[]; bestEpoch: number }> {
+  const { config, numClasses } = o;
   const weights = config.classWeights
-    ? classWeights(fitLabels, numClasses)
+    ? classWeights(sets.fit.labels, numClasses)
     : new Float32Array(numClasses).fill(1);
-
-  const input = { height: pixels.height, width: pixels.width, channels: pixels.channels };
-  const model = buildModel(tf, config.model, input, numClasses, deriveSeed(o.seed, 2));
-  const variables = model.trainableWeights.map((w) => w.read() as Variable);
-  const optimizer = tf.train.adam(config.learningRate);
-  let batchSize = Math.max(1, Math.min(config.batchSize, fitSamples.length));
-  let evalBatch = Math.max(batchSize, 256);
-  const builder = new BatchBuilder(tf, pixels, numClasses, Math.max(batchSize, evalBatch));
   const rng = mulberry32(deriveSeed(o.seed, 3));
-  const order = Int32Array.from(fitSamples.keys());
-  const batchSamples = new Int32Array(fitSamples.length);
-  const batchLabels = new Int32Array(fitSamples.length);
-
-  const trainStep = (from: number, count: number): { loss: Tensor; correct: Tensor } => {
-    let correct: Tensor | null = null;
-    try {
-      const loss = tf.tidy(() => {
-        const flips = config.augment ? Array.from({ length: count }, () => rng() < 0.5) : null;
-        const x = builder.images(batchSamples, from, count, flips ? (i) => flips[i] : undefined);
-        const { y, w } = builder.targets(batchLabels, from, count, weights);
-        const { value, grads } = tf.variableGrads(() => {
-          const p = model.apply(x, { training: true }) as Tensor;
-          const ce = tf.neg(tf.sum(tf.mul(y, tf.log(tf.clipByValue(p, EPSILON, 1))), -1));
-          correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(p, -1), tf.argMax(y, -1)), 'float32')));
-          return tf.mean(tf.mul(ce, w)) as never;
-        }, variables);
-        // applyGradients is typed for variables but takes the gradient tensors variableGrads returns.
-        optimizer.applyGradients(grads as Record<string, Variable>);
-        return value;
-      });
-      return { loss, correct: correct! };
-    } catch (e) {
-      (correct as Tensor | null)?.dispose();
-      throw e;
-    }
-  };
-
-  /** Probabilities of `samples` in batches (halving the batch on out-of-memory). */
-  const predict = async (samples: Int32Array): Promise<Float32Array> => {
-    const out = new Float32Array(samples.length * numClasses);
-    for (let from = 0; from < samples.length;) {
-      checkAbort();
-      const count = Math.min(evalBatch, samples.length - from);
-      let p: Tensor;
-      try {
-        p = tf.tidy(
-          () => model.predict(builder.images(samples, from, count), { batchSize: count }) as Tensor,
-        );
-      } catch (e) {
-        if (!isOutOfMemory(e) || evalBatch === 1) throw e;
-        evalBatch = Math.max(1, evalBatch >> 1);
-        notes.push(`out of memory while predicting; prediction batch reduced to ${evalBatch}`);
-        continue;
-      }
-      out.set(await p.data(), from * numClasses);
-      p.dispose();
-      from += count;
-      await nextTick();
-    }
-    return out;
-  };
-
-  const evaluate = (probs: Float32Array, labels: Int32Array) => {
-    let loss = 0;
-    let correct = 0;
-    for (let i = 0; i < labels.length; i++) {
-      const row = probs.subarray(i * numClasses, (i + 1) * numClasses);
-      loss -= Math.log(Math.min(1, Math.max(EPSILON, row[labels[i]])));
-      let best = 0;
-      for (let c = 1; c < numClasses; c++) if (row[c] > row[best]) best = c;
-      if (best === labels[i]) correct++;
-    }
-    return { valLoss: loss / labels.length, valAccuracy: correct / labels.length };
-  };
-
+  const stopping = new EarlyStopping(
+    config.patience,
+    () => session.snapshot(),
+    (w) => session.release(w),
+  );
+  const order = Int32Array.from(sets.fit.samples.keys());
   const curve: EpochPoint[] = [];
-  let best: { loss: number; epoch: number; weights: Tensor[] } | null = null;
-  let sinceBest = 0;
   try {
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
-      shuffleInPlace(rng, order);
-      order.forEach((p, i) => {
-        batchSamples[i] = fitSamples[p];
-        batchLabels[i] = fitLabels[p];
-      });
-      let lossSum = 0;
-      let correctSum = 0;
-      let batch = 0;
-      for (let from = 0; from < order.length;) {
-        checkAbort();
-        const count = Math.min(batchSize, order.length - from);
-        let step: { loss: Tensor; correct: Tensor };
-        try {
-          step = trainStep(from, count);
-        } catch (e) {
-          if (!isOutOfMemory(e) || batchSize === 1) throw e;
-          batchSize = Math.max(1, batchSize >> 1);
-          evalBatch = Math.min(evalBatch, Math.max(batchSize, 1));
-          notes.push(`out of memory at batch size ${batchSize * 2}; continuing with batch size ${batchSize}`);
-          continue;
-        }
-        const [l, c] = await Promise.all([step.loss.data(), step.correct.data()]);
-        tf.dispose([step.loss, step.correct]);
-        if (!Number.isFinite(l[0]))
-          throw new Error(`training diverged (loss ${l[0]}) at epoch ${epoch}; lower the learning rate`);
-        lossSum += l[0] * count;
-        correctSum += c[0];
-        from += count;
-        o.onBatch?.(epoch, ++batch, Math.ceil(order.length / batchSize));
-        await nextTick();
+      const point = await trainEpoch(session, sets.fit, order, epoch, rng, weights, o);
+      if (sets.validation.samples.length > 0) {
+        const probs = await session.predict(sets.validation.samples);
+        Object.assign(point, scoreProbabilities(probs, sets.validation.labels, numClasses));
       }
-      const point: EpochPoint = { epoch, loss: lossSum / order.length, accuracy: correctSum / order.length };
-      if (valSamples.length > 0) Object.assign(point, evaluate(await predict(valSamples), valLabels));
       curve.push(point);
       o.onEpoch?.(point);
-      if (valSamples.length === 0) continue;
-      if (!best || point.valLoss! < best.loss) {
-        const snapshot = tf.tidy(() => model.getWeights().map((w) => w.clone()));
-        if (best) tf.dispose(best.weights);
-        best = { loss: point.valLoss!, epoch, weights: snapshot };
-        sinceBest = 0;
-      } else if (++sinceBest >= config.patience) {
-        break;
-      }
+      if (stopping.observe(point)) break;
     }
-    if (best && best.epoch !== curve.length) model.setWeights(best.weights);
-    const probs = await predict(o.predictIndices);
-    const kept = await serializeModel(model, config.model, input, numClasses);
-    return { probs, curve, bestEpoch: best?.epoch ?? curve.length, notes, model: kept };
+    const best = stopping.weightsToRestore(curve.length);
+    if (best) session.restore(best);
+    return { curve, bestEpoch: stopping.bestEpoch ?? curve.length };
   } finally {
-    if (best) tf.dispose(best.weights);
-    optimizer.dispose();
-    disposeModel(model);
+    stopping.dispose();
   }
 }
 
-function disposeModel(model: LayersModel): void {
+/**
+ * The temperature that calibrates the model on its validation split (never on the samples it will
+ * predict); 1 when calibration is off or the split is too small to fit one.
+ */
+async function calibrate(
+  session: TrainingSession,
+  validation: LabelledSet,
+  o: TrainModelOptions,
+): Promise<number> {
+  if (o.config.calibration !== 'temperature') return 1;
+  const needed = MIN_CALIBRATION_PER_CLASS * o.numClasses;
+  if (validation.samples.length < needed) {
+    session.notes.push(
+      `not calibrated: ${validation.samples.length} validation images, temperature scaling needs ${needed}`,
+    );
+    return 1;
+  }
+  const probs = await session.predict(validation.samples);
+  return fitTemperature(probs, validation.labels, o.numClasses);
+}
+
+/**
+ * Trains one model (Adam, weighted cross-entropy, optional augmentation, early stopping with best
+ * weights restored), calibrates it on its validation split and returns its class probabilities for
+ * `predictIndices`. Deterministic for a given seed on a given backend. An out-of-memory batch halves
+ * the batch size and is retried.
+ */
+export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult> {
+  checkTrainingInput(o);
+  const sets = splitForValidation(o);
+  const session = new TrainingSession({
+    tf: o.tf,
+    pixels: o.pixels,
+    numClasses: o.numClasses,
+    config: o.config,
+    seed: deriveSeed(o.seed, 2),
+    fitCount: sets.fit.samples.length,
+    signal: o.signal,
+  });
   try {
-    model.dispose();
-  } catch {
-    // a model disposed twice (after an error mid-build) has nothing left to free
+    const { curve, bestEpoch } = await fitWithEarlyStopping(session, sets, o);
+    const temperature = await calibrate(session, sets.validation, o);
+    const raw = await session.predict(o.predictIndices);
+    const probs = temperature === 1 ? raw : applyTemperature(raw, o.numClasses, temperature);
+    return {
+      probs,
+      curve,
+      bestEpoch,
+      temperature,
+      validationIndices: sets.validation.samples,
+      notes: session.notes,
+      model: await session.serialize(temperature),
+    };
+  } finally {
+    session.dispose();
   }
 }

@@ -3,6 +3,7 @@ import {
   BatchMatMul,
   Conv2DBackpropFilter,
   Conv2DBackpropInput,
+  FusedBatchNorm,
   getKernel,
   Identity,
   MaxPoolGrad,
@@ -17,6 +18,7 @@ import {
   _FusedMatMul,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { batchNorm } from './wasm-batch-norm';
 import { conv2DBackpropFilter, conv2DBackpropInput } from './wasm-conv-grads';
 import { run, scoped, type KernelArgs } from './wasm-kernel-util';
 import { maxPoolGrad } from './wasm-pool-grad';
@@ -133,6 +135,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel(Conv2DBackpropInput, conv2DBackpropInput);
   replaceKernel(MaxPoolGrad, maxPoolGrad);
   replaceKernel(Tile, leadingTile(getKernel(Tile, 'wasm')!.kernelFunc as never));
+  replaceKernel(FusedBatchNorm, batchNorm(getKernel(FusedBatchNorm, 'wasm')!.kernelFunc as never));
   for (const [name, isMean] of [
     [Sum, false],
     [Mean, true],

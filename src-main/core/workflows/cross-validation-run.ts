@@ -1,5 +1,6 @@
 import type { TrainConfig } from '../../../src-shared/domain';
-import { argmaxRows, computeMetrics, crossValidate, defaultTrainConfig, type TrainProgress } from '../train';
+import { crossValidate, defaultTrainConfig, scoreProbabilityRows, type TrainProgress } from '../train';
+import { storedTrainConfig } from '../train/config';
 import type { Project } from '../store/project';
 import { ProjectError } from '../store/errors';
 import { loadTrainingData, usableIndices } from './training-data';
@@ -35,11 +36,11 @@ export async function runCrossValidation(
         `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
       );
     }
-    config = { ...defaultTrainConfig(), ...(run.config as Partial<TrainConfig>), ...overrides };
+    config = { ...defaultTrainConfig(data), ...storedTrainConfig(run.config), ...overrides };
     runId = run.id;
     project.runs.reopen(runId);
   } else {
-    config = { ...defaultTrainConfig(), ...overrides };
+    config = { ...defaultTrainConfig(data), ...overrides };
     runId = project.runs.create('cv', config);
   }
   cb.onRunCreated?.(runId);
@@ -70,9 +71,9 @@ export async function runCrossValidation(
     const folds = project.runs.folds(runId);
     project.runs.finish(runId, {
       status: 'done',
-      metrics: computeMetrics(
+      metrics: scoreProbabilityRows(
         Int32Array.from(include, (s) => data.labels[s]),
-        argmaxRows(rows, k),
+        rows,
         k,
       ),
       curves: folds.map((f) => f.curve),

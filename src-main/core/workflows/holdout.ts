@@ -1,11 +1,11 @@
 import type { Comparison } from '../../../src-shared/api';
 import type { Metrics, RunSummary, TrainConfig } from '../../../src-shared/domain';
 import {
-  argmaxRows,
-  computeMetrics,
   defaultTrainConfig,
+  scoreProbabilityRows,
   stratifiedSplit,
   trainAndEvaluate,
+  type TrainAndEvaluateResult,
   type TrainingData,
 } from '../train';
 import type { Project } from '../store/project';
@@ -32,6 +32,8 @@ export function holdoutSplit(project: Project, testFraction: number, seed: numbe
   return { train: split.train.map((i) => usable[i]), test: split.test.map((i) => usable[i]) };
 }
 
+export type EvaluationSet = ReturnType<typeof evaluationSet>;
+
 /** Evaluation labels of the hold-out images: reviewed labels where a human decided, excluded images left out. */
 export function evaluationSet(project: Project, test: Int32Array) {
   const { labels, excluded, decided } = cleanedLabels(project);
@@ -45,7 +47,7 @@ export function evaluationSet(project: Project, test: Int32Array) {
 }
 
 const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
-  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate'].every(
+  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate', 'augment', 'calibration'].every(
     (k) => (run.config as Record<string, unknown>)[k] === (c as unknown as Record<string, unknown>)[k],
   );
 
@@ -59,12 +61,12 @@ export async function runRetrain(
   cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void } = {},
 ): Promise<{ beforeRunId: number; afterRunId: number }> {
   project.requireDataset();
+  const data = loadTrainingData(project);
   const config: HoldoutConfig = {
-    ...defaultTrainConfig(),
+    ...defaultTrainConfig(data),
     testFraction: DEFAULT_TEST_FRACTION,
     ...overrides,
   };
-  const data = loadTrainingData(project);
   const split = holdoutSplit(project, config.testFraction, config.seed);
 
   let before = project.runs
@@ -79,96 +81,132 @@ export async function runRetrain(
     );
   if (!before) {
     cb.onPhase?.('before');
-    const id = await trainHoldout(project, data, 'holdout', config, data.labels, new Set(), split, cb, null);
+    const id = await trainHoldout(project, {
+      data,
+      kind: 'holdout',
+      config,
+      labels: data.labels,
+      excluded: new Set(),
+      split,
+      callbacks: cb,
+      baselineRunId: null,
+    });
     before = project.runs.get(id)!;
   }
 
   cb.onPhase?.('after');
   const { labels, excluded } = cleanedLabels(project);
-  const afterRunId = await trainHoldout(
-    project,
+  const afterRunId = await trainHoldout(project, {
     data,
-    'retrain',
+    kind: 'retrain',
     config,
     labels,
     excluded,
     split,
-    cb,
-    before.id,
-  );
+    callbacks: cb,
+    baselineRunId: before.id,
+  });
   return { beforeRunId: before.id, afterRunId };
 }
 
-async function trainHoldout(
-  project: Project,
-  data: TrainingData,
-  kind: 'holdout' | 'retrain',
-  config: HoldoutConfig,
-  trainLabelsAll: Int32Array,
-  excluded: Set<number>,
-  split: { train: Int32Array; test: Int32Array },
-  cb: RunCallbacks,
-  baselineRunId: number | null,
-): Promise<number> {
-  const runId = project.runs.create(kind, { ...config }, baselineRunId);
-  cb.onRunCreated?.(runId);
-  const trainIndices = Int32Array.from(Array.from(split.train).filter((i) => !excluded.has(i)));
-  const evalSet = evaluationSet(project, split.test);
+interface HoldoutRunOptions {
+  data: TrainingData;
+  /** 'holdout': trained on the given labels; 'retrain': on the reviewed ones. */
+  kind: 'holdout' | 'retrain';
+  config: HoldoutConfig;
+  /** Training label of every sample of the dataset. */
+  labels: Int32Array;
+  /** Samples left out of training. */
+  excluded: Set<number>;
+  split: { train: Int32Array; test: Int32Array };
+  callbacks: RunCallbacks;
+  /** The "before" run a retrain is compared with. */
+  baselineRunId: number | null;
+}
+
+/** One hold-out run: create its row, train and evaluate, then store the result (or the failure). */
+async function trainHoldout(project: Project, o: HoldoutRunOptions): Promise<number> {
+  const runId = project.runs.create(o.kind, { ...o.config }, o.baselineRunId);
+  o.callbacks.onRunCreated?.(runId);
   try {
-    // The split's testFraction is not a training option (the training schema is strict).
-    const { testFraction: _split, ...trainConfig } = config;
-    const r = await trainAndEvaluate({
-      data,
-      config: trainConfig,
-      trainIndices,
-      trainLabels: Int32Array.from(trainIndices, (i) => trainLabelsAll[i]),
-      // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
-      testIndices: split.test,
-      testLabels: Int32Array.from(split.test, (i) => trainLabelsAll[i]),
-      onProgress: (p) => {
-        if (p.backend) project.runs.setBackend(runId, p.backend);
-        cb.onProgress?.(p);
-      },
-      signal: cb.signal,
-    });
-    const k = data.numClasses;
-    const full = new Float32Array(data.n * k).fill(Number.NaN);
-    split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
-    project.runs.setBackend(runId, r.backend);
-    project.models.save(runId, SINGLE_MODEL, r.model);
-    project.runs.finish(runId, {
-      status: 'done',
-      metrics: scoreOn(full, k, evalSet),
-      curves: [r.curve],
-      notes: [
-        kind === 'holdout'
-          ? `trained on the ${trainIndices.length} training images with their given labels`
-          : `trained on ${trainIndices.length} training images with reviewed labels (${excluded.size} excluded images left out)`,
-        evalNote(evalSet),
-        ...r.notes,
-      ],
-      probs: { numClasses: k, values: full },
-    });
+    const trainIndices = Int32Array.from(Array.from(o.split.train).filter((i) => !o.excluded.has(i)));
+    const evalSet = evaluationSet(project, o.split.test);
+    const r = await trainOnSplit(project, runId, trainIndices, o);
+    storeHoldoutResult(project, runId, { trained: trainIndices.length, evalSet, result: r }, o);
     return runId;
   } catch (e) {
+    const cancelled = o.callbacks.signal?.aborted ?? false;
     project.runs.finish(runId, {
-      status: cb.signal?.aborted ? 'cancelled' : 'failed',
-      error: cb.signal?.aborted ? 'cancelled' : (e as Error).message,
+      status: cancelled ? 'cancelled' : 'failed',
+      error: cancelled ? 'cancelled' : (e as Error).message,
     });
     throw e;
   }
 }
 
-const evalNote = (s: ReturnType<typeof evaluationSet>) =>
+function trainOnSplit(
+  project: Project,
+  runId: number,
+  trainIndices: Int32Array,
+  o: HoldoutRunOptions,
+): Promise<TrainAndEvaluateResult> {
+  const { split, labels, callbacks } = o;
+  // The split's testFraction is not a training option (the training schema is strict).
+  const { testFraction: _split, ...trainConfig } = o.config;
+  return trainAndEvaluate({
+    data: o.data,
+    config: trainConfig,
+    trainIndices,
+    trainLabels: Int32Array.from(trainIndices, (i) => labels[i]),
+    // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
+    testIndices: split.test,
+    testLabels: Int32Array.from(split.test, (i) => labels[i]),
+    onProgress: (p) => {
+      if (p.backend) project.runs.setBackend(runId, p.backend);
+      callbacks.onProgress?.(p);
+    },
+    signal: callbacks.signal,
+  });
+}
+
+/** Stores the held-out probabilities (NaN elsewhere) and their metrics on the current evaluation labels. */
+function storeHoldoutResult(
+  project: Project,
+  runId: number,
+  outcome: { trained: number; evalSet: EvaluationSet; result: TrainAndEvaluateResult },
+  o: HoldoutRunOptions,
+): void {
+  const { trained, evalSet, result: r } = outcome;
+  const k = o.data.numClasses;
+  const full = new Float32Array(o.data.n * k).fill(Number.NaN);
+  o.split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
+  project.runs.setBackend(runId, r.backend);
+  project.models.save(runId, SINGLE_MODEL, r.model);
+  project.runs.finish(runId, {
+    status: 'done',
+    metrics: scoreOn(full, k, evalSet),
+    curves: [r.curve],
+    notes: [
+      o.kind === 'holdout'
+        ? `trained on the ${trained} training images with their given labels`
+        : `trained on ${trained} training images with reviewed labels (${o.excluded.size} excluded images left out)`,
+      evalNote(evalSet),
+      ...r.notes,
+    ],
+    probs: { numClasses: k, values: full },
+  });
+}
+
+const evalNote = (s: EvaluationSet) =>
   `evaluated on ${s.indices.length} held-out images; ${s.reviewed} of their labels were reviewed by a human and used as corrected` +
   (s.excluded ? `, ${s.excluded} excluded held-out images left out` : '');
 
 /** Metrics of per-sample probabilities (n×k, NaN rows where not predicted) on an evaluation set. */
-function scoreOn(probs: Float32Array, k: number, evalSet: ReturnType<typeof evaluationSet>): Metrics | null {
+function scoreOn(probs: Float32Array, k: number, evalSet: EvaluationSet): Metrics | null {
   const rows = new Float32Array(evalSet.indices.length * k);
   evalSet.indices.forEach((sample, row) => rows.set(probs.subarray(sample * k, sample * k + k), row * k));
   if (rows.some(Number.isNaN)) return null; // predictions missing for some evaluated image
-  return computeMetrics(evalSet.labels, argmaxRows(rows, k), k);
+  return scoreProbabilityRows(evalSet.labels, rows, k);
 }
 
 /** Metrics of a hold-out run's stored predictions against the current evaluation labels. */

@@ -35,13 +35,21 @@ export function projectReport(
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
+/** ", ECE x% (mean confidence y%)" for runs that measured it. */
+const calibrationText = (m: Metrics) =>
+  m.ece === undefined
+    ? ''
+    : `, ECE ${pct(m.ece)}` +
+      (m.meanConfidence === undefined ? '' : ` (mean confidence ${pct(m.meanConfidence)})`);
+
 /** The report as text tables for the terminal. */
 export function formatReport(r: ProjectReport, classNames: string[]): string {
   const out: string[] = [];
   if (r.crossValidation?.metrics) {
     const m = r.crossValidation.metrics;
     out.push(
-      `Cross-validation run #${r.crossValidation.runId} (${r.crossValidation.backend ?? '?'}), out-of-fold vs given labels: accuracy ${pct(m.accuracy)}, HTER ${pct(m.hter)}`,
+      `Cross-validation run #${r.crossValidation.runId} (${r.crossValidation.backend ?? '?'}), out-of-fold vs given labels: accuracy ${pct(m.accuracy)}, HTER ${pct(m.hter)}` +
+        calibrationText(m),
     );
   }
   if (r.issues)
@@ -61,6 +69,11 @@ export function formatReport(r: ProjectReport, classNames: string[]): string {
       row('HTER', (m) => m.hter),
       row('balanced accuracy', (m) => m.balancedAccuracy),
     );
+    if (before?.metrics?.ece !== undefined || after?.metrics?.ece !== undefined) {
+      const cell = (m: Metrics | null | undefined, w: number) =>
+        (m?.ece !== undefined ? pct(m.ece) : '-').padStart(w);
+      out.push(`  ${'ECE (calibration)'.padEnd(22)} ${cell(before?.metrics, 9)} ${cell(after?.metrics, 10)}`);
+    }
     const ref = (after?.metrics ?? before?.metrics)!;
     for (const pc of ref.perClass) {
       const b = before?.metrics?.perClass.find((x) => x.classId === pc.classId);

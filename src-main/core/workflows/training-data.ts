@@ -1,10 +1,19 @@
 import type { TrainingData } from '../train';
+import type { DatasetShape } from '../train/config';
 import type { Project } from '../store/project';
+
+/** Number of classes of the project's dataset (highest class id + 1). */
+export const numClassesOf = (project: Project): number =>
+  project.getClasses().reduce((m, c) => Math.max(m, c.id + 1), 0);
+
+/** The dataset facts the training defaults depend on; undefined before the first import. */
+export function datasetShapeOf(project: Project): DatasetShape | undefined {
+  return project.getDatasetInfo() ? { numClasses: numClassesOf(project) } : undefined;
+}
 
 /** The project's pixels and given labels in the shape the training engine takes. */
 export function loadTrainingData(project: Project): TrainingData {
   const px = project.readPixels();
-  const classes = project.getClasses();
   return {
     pixels: px.pixels,
     n: px.n,
@@ -12,7 +21,7 @@ export function loadTrainingData(project: Project): TrainingData {
     width: px.width,
     channels: px.channels,
     labels: project.getGivenLabels(),
-    numClasses: classes.reduce((m, c) => Math.max(m, c.id + 1), 0),
+    numClasses: numClassesOf(project),
   };
 }
 
