@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -47,33 +47,38 @@ export interface PoolOptions {
 
 const STDERR_TAIL = 4000;
 
-/** How to start fold-worker: from TypeScript source through tsx, or the bundled out/main/fold-worker.js. */
-export function workerEntry(): { file: string; execArgv: string[] } {
+/**
+ * How to start a worker process: from TypeScript source through tsx, or the bundled out/main/<name>.js.
+ * `source` is the worker's .ts file (default: fold-worker.ts beside this module).
+ */
+export function workerEntry(
+  name = 'fold-worker',
+  source = new URL('./fold-worker.ts', import.meta.url),
+): { file: string; execArgv: string[] } {
   const here = import.meta.url;
   if (here.endsWith('.ts')) {
     const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return { file: fileURLToPath(new URL('./fold-worker.ts', here)), execArgv: ['--import', tsx] };
+    return { file: fileURLToPath(source), execArgv: ['--import', tsx] };
   }
-  for (const rel of ['./fold-worker.js', '../fold-worker.js']) {
+  for (const rel of [`./${name}.js`, `../${name}.js`]) {
     const file = fileURLToPath(new URL(rel, here));
     if (existsSync(file)) return { file, execArgv: [] };
   }
-  throw new Error(
-    `training worker fold-worker.js not found next to ${fileURLToPath(here)} or its parent folder`,
-  );
+  throw new Error(`worker ${name}.js not found next to ${fileURLToPath(here)} or its parent folder`);
 }
 
-class Worker {
+/** One worker process (a child over IPC) with the job it is running; generic over its messages. */
+export class Worker<In = ChildMessage, Out extends Serializable = ParentMessage, Job = ModelJob> {
   readonly child: ChildProcess;
-  job: ModelJob | null = null;
+  job: Job | null = null;
   ready = false;
   private stderr = '';
   private stopping = false;
 
   constructor(
     entry: { file: string; execArgv: string[] },
-    private readonly onMessage: (w: Worker, m: ChildMessage) => void,
-    private readonly onExit: (w: Worker, why: string) => void,
+    private readonly onMessage: (w: Worker<In, Out, Job>, m: In) => void,
+    private readonly onExit: (w: Worker<In, Out, Job>, why: string) => void,
   ) {
     const env = { ...process.env };
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
@@ -87,7 +92,7 @@ class Worker {
     };
     this.child.stderr!.on('data', keepTail);
     this.child.stdout!.on('data', keepTail);
-    this.child.on('message', (m: ChildMessage) => this.onMessage(this, m));
+    this.child.on('message', (m: In) => this.onMessage(this, m));
     this.child.on('error', (e) => this.onExit(this, `could not start: ${e.message}`));
     this.child.on('exit', (code, signal) => {
       if (this.stopping && (code === 0 || signal)) return;
@@ -96,7 +101,7 @@ class Worker {
     });
   }
 
-  send(m: ParentMessage): void {
+  send(m: Out): void {
     this.child.send(m);
   }
 
