@@ -27,6 +27,25 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
+        {
+          patterns: [
+            'electron',
+            '**/electron/**',
+            '**/server/**',
+            '**/transport/**',
+            '**/cli/**',
+            '**/src-renderer/**',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What both shells share (dispatch, error mapping, CSP, media requests) belongs to neither of them.
+    files: ['src-main/transport/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
         { patterns: ['electron', '**/electron/**', '**/server/**', '**/cli/**', '**/src-renderer/**'] },
       ],
     },

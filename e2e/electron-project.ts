@@ -41,7 +41,6 @@ export async function makeReviewProject(dir: string): Promise<string> {
   const service = createService({
     projectPath,
     annotator: 'e2e',
-    transport: 'electron',
     createIfMissing: true,
   });
   try {

@@ -6,55 +6,45 @@
  * renderer's transport clients are all typed from this file, so a call cannot drift between them.
  */
 import { z } from 'zod';
-import type {
-  ClassInfo,
-  DatasetInfo,
-  Decision,
-  DecisionEvent,
-  IssueSetInfo,
-  LabelIssue,
-  Metrics,
-  RunSummary,
-  Sample,
+import {
+  DECISION_ACTIONS,
+  DEFAULT_FILTER_BY,
+  DEFAULT_RANKED_BY,
+  FILTER_BY_METHODS,
+  RANKED_BY_METHODS,
+  type ClassInfo,
+  type DatasetInfo,
+  type Decision,
+  type DecisionEvent,
+  type IssueSetInfo,
+  type LabelIssue,
+  type Metrics,
+  type RunSummary,
+  type Sample,
 } from './domain';
+import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
 const classId = z.number().int().min(0).max(9999);
 
-export const filterBySchema = z.enum([
-  'prune_by_noise_rate',
-  'prune_by_class',
-  'both',
-  'confident_learning',
-  'predicted_neq_given',
-  'low_self_confidence',
-  'low_normalized_margin',
-]);
-export const rankedBySchema = z.enum(['self_confidence', 'normalized_margin', 'confidence_weighted_entropy']);
+export const filterBySchema = z.enum(FILTER_BY_METHODS);
+export const rankedBySchema = z.enum(RANKED_BY_METHODS);
+export const ISSUE_STATUSES = ['all', 'decided', 'undecided'] as const;
 
-export const trainConfigSchema = z
-  .object({
-    model: z.enum(['baseline', 'cnn']),
-    folds: z.number().int().min(2).max(20),
-    epochs: z.number().int().min(1).max(500),
-    batchSize: z.number().int().min(1).max(4096),
-    learningRate: z.number().positive().max(1),
-    backend: z.enum(['auto', 'gpu', 'node', 'wasm', 'cpu']),
-    seed: z.number().int(),
-    workers: z.number().int().min(1).max(64),
-    validationFraction: z.number().min(0).max(0.5),
-    patience: z.number().int().min(1).max(100),
-    classWeights: z.boolean(),
-    augment: z.boolean(),
-  })
-  .partial()
-  .strict();
+/**
+ * An id the client picks for one mutation; the `decisions` event it causes carries it back, so the client that
+ * made a change recognises its own echo exactly.
+ */
+const requestId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'requestId: 1–64 letters, digits, _ or -')
+  .optional();
 
 export const issueFilterSchema = z
   .object({
     givenClass: classId.optional(),
     suggestedClass: classId.optional(),
-    status: z.enum(['all', 'decided', 'undecided']).default('all'),
+    status: z.enum(ISSUE_STATUSES).default('all'),
     minQuality: z.number().min(0).max(1).optional(),
     maxQuality: z.number().min(0).max(1).optional(),
   })
@@ -80,15 +70,15 @@ export const apiInputs = {
       limit: z.number().int().min(1).max(1000).default(100),
     })
     .strict(),
-  startTraining: z.object({ config: trainConfigSchema.default({}) }).strict(),
+  startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
   /** Rank issues of a finished cross-validation run (default: the latest) and make them the review queue. */
   computeIssues: z
     .object({
       runId: z.number().int().min(1).optional(),
-      filterBy: filterBySchema.default('prune_by_noise_rate'),
-      rankedBy: rankedBySchema.default('self_confidence'),
+      filterBy: filterBySchema.default(DEFAULT_FILTER_BY),
+      rankedBy: rankedBySchema.default(DEFAULT_RANKED_BY),
     })
     .strict(),
   getIssues: z
@@ -102,8 +92,9 @@ export const apiInputs = {
   decide: z
     .object({
       sampleIndices: z.array(sampleIndex).min(1).max(100_000),
-      action: z.enum(['keep', 'relabel', 'exclude']),
+      action: z.enum(DECISION_ACTIONS),
       newLabel: classId.optional(),
+      requestId,
     })
     .strict()
     .refine((d) => d.action !== 'relabel' || d.newLabel !== undefined, {
@@ -112,13 +103,13 @@ export const apiInputs = {
     }),
   /** Accept the suggested label of every issue in the filter whose quality is at most maxQuality. */
   acceptSuggestions: z
-    .object({ filter: issueFilterSchema.default({}), maxQuality: z.number().min(0).max(1) })
+    .object({ filter: issueFilterSchema.default({}), maxQuality: z.number().min(0).max(1), requestId })
     .strict(),
-  undo: z.object({}).strict(),
-  redo: z.object({}).strict(),
+  undo: z.object({ requestId }).strict(),
+  redo: z.object({ requestId }).strict(),
   decisionHistory: z.object({ sampleIndex }).strict(),
   /** Train on the cleaned labels and evaluate before vs after on the same held-out split. */
-  retrain: z.object({ config: trainConfigSchema.default({}) }).strict(),
+  retrain: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
   exportLabels: z.object({ outDir: z.string().min(1).max(4096) }).strict(),
 } as const;
@@ -138,34 +129,57 @@ export interface ProjectInfo {
   classCounts: number[];
   latestCvRunId: number | null;
   issueSet: IssueSetInfo | null;
-  reviewed: number;
-  decisions: { keep: number; relabel: number; exclude: number };
+  counts: ReviewCounts;
   annotator: string;
-  /** What trains: the backend the next run will try first, as far as it is known. */
-  transport: 'electron' | 'http';
   activeJobs: JobEvent[];
+}
+
+/**
+ * Review progress as every view shows it (sidebar, badge, review header). Every decision, undo and redo returns
+ * it and its `decisions` event carries it, so no view has to ask again.
+ */
+export interface ReviewCounts {
+  /** Issues in the review queue (the latest issue set) and how many of them have a decision. */
+  setTotal: number;
+  reviewed: number;
+  /** Current decisions over the whole dataset, by action. */
+  decisions: { keep: number; relabel: number; exclude: number };
 }
 
 export interface IssuePage {
   set: IssueSetInfo | null;
   /** Issues matching the filter. */
   total: number;
-  /** Issues of the whole set, and how many of them have a decision. */
-  setTotal: number;
-  reviewed: number;
   offset: number;
   issues: LabelIssue[];
+  counts: ReviewCounts;
 }
 
 export interface DecideResult {
   batchId: string;
   decisions: Decision[];
+  counts: ReviewCounts;
 }
 
 export interface UndoResult {
+  /** The undo (redo) batch; null when there was nothing to undo (redo). */
+  batchId: string | null;
   /** Sample indices whose decision changed; empty when there was nothing to undo/redo. */
   changed: number[];
+  /** The current decision of each changed sample (null: undecided again). */
   decisions: (Decision | null)[];
+  counts: ReviewCounts;
+}
+
+/** What one mutation changed, as its `decisions` event tells every client. */
+export interface DecisionsChanged {
+  /** The mutation's `requestId`, when its caller gave one. */
+  requestId: string | null;
+  batchId: string;
+  sampleIndices: number[];
+  /** The current decision of each sample, in the order of `sampleIndices` (null: undecided). */
+  decisions: (Decision | null)[];
+  counts: ReviewCounts;
 }
 
 export interface ExportResult {
@@ -223,7 +237,7 @@ export interface JobEvent {
 
 export type ApiEvent =
   | { type: 'job'; job: JobEvent }
-  | { type: 'decisions'; sampleIndices: number[] }
+  | ({ type: 'decisions' } & DecisionsChanged)
   | { type: 'project'; reason: 'imported' | 'run-finished' | 'issues-computed' };
 
 /** The API as implemented by the service and as seen by the renderer. */
@@ -234,14 +248,22 @@ export type RelabelApi = {
 /** Listener registration; returns the unsubscribe function. */
 export type Subscribe = (listener: (event: ApiEvent) => void) => () => void;
 
+/** The stable error codes every transport carries; `failed` is an internal error (a bug), never a user error. */
+export const API_ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'failed', 'unauthorized'] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** What a client is told of an internal error (a bug); the details go to the log only. */
+export const INTERNAL_ERROR_MESSAGE = 'internal error (see the log)';
+
 /** Error every transport carries the same way: a user-facing message and a stable code. */
 export interface ApiErrorBody {
-  error: { code: 'invalid_input' | 'not_found' | 'conflict' | 'failed' | 'unauthorized'; message: string };
+  error: { code: ApiErrorCode; message: string };
 }
 
 export const apiNames = Object.keys(apiInputs) as ApiName[];
 
 /** Media URLs are the one thing the transports spell differently; both serve the same bytes. */
-export type MediaKind = 'image' | 'thumb';
+export const MEDIA_KINDS = ['image', 'thumb'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 export type { ClassInfo, Metrics };

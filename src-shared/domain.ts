@@ -2,6 +2,10 @@
  * Domain types shared by the core, every transport (IPC, HTTP) and the renderer.
  * Plain data only: everything here must survive structured clone and JSON.
  */
+import type { TrainConfig } from './train-config';
+
+/** Every training option; its limits and schema live in train-config.ts. */
+export type { TrainConfig };
 
 /** A class of the classification task. `id` is the integer written in label files. */
 export interface ClassInfo {
@@ -38,7 +42,24 @@ export interface DatasetInfo {
   importedAt: string;
 }
 
-export type DecisionAction = 'keep' | 'relabel' | 'exclude';
+export const DECISION_ACTIONS = ['keep', 'relabel', 'exclude'] as const;
+export type DecisionAction = (typeof DECISION_ACTIONS)[number];
+
+/**
+ * The label a sample ends up with after a decision: the new label of a relabel, none (null) for an exclusion,
+ * the given label for a keep. The one statement of this rule: the store derives every `Decision.finalLabel`
+ * with it and the renderer its optimistic decisions; export and retraining read `finalLabel`.
+ */
+export function finalLabelOf(
+  action: DecisionAction,
+  newLabel: number | null | undefined,
+  givenLabel: number,
+): number | null {
+  if (action === 'exclude') return null;
+  if (action === 'keep') return givenLabel;
+  if (newLabel === null || newLabel === undefined) throw new Error('a relabel needs a new label');
+  return newLabel;
+}
 
 /** The current (derived) decision of one sample. */
 export interface Decision {
@@ -65,39 +86,41 @@ export interface DecisionEvent {
   batchId: string;
 }
 
-export type FilterBy =
-  | 'prune_by_noise_rate'
-  | 'prune_by_class'
-  | 'both'
-  | 'confident_learning'
-  | 'predicted_neq_given'
-  | 'low_self_confidence'
-  | 'low_normalized_margin';
+/** cleanlab's `filter_by` methods of `find_label_issues`; the first is cleanlab's default. */
+export const FILTER_BY_METHODS = [
+  'prune_by_noise_rate',
+  'prune_by_class',
+  'both',
+  'confident_learning',
+  'predicted_neq_given',
+  'low_self_confidence',
+  'low_normalized_margin',
+] as const;
+export type FilterBy = (typeof FILTER_BY_METHODS)[number];
+export const DEFAULT_FILTER_BY: FilterBy = FILTER_BY_METHODS[0];
 
-export type RankedBy = 'self_confidence' | 'normalized_margin' | 'confidence_weighted_entropy';
+/** cleanlab's label quality scores (`rank_by`); the first is cleanlab's default. */
+export const RANKED_BY_METHODS = [
+  'self_confidence',
+  'normalized_margin',
+  'confidence_weighted_entropy',
+] as const;
+export type RankedBy = (typeof RANKED_BY_METHODS)[number];
+export const DEFAULT_RANKED_BY: RankedBy = RANKED_BY_METHODS[0];
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
-export type BackendChoice = 'auto' | 'gpu' | 'node' | 'wasm' | 'cpu';
-export type ModelName = 'baseline' | 'cnn';
+/** Backends a run can ask for (`auto`: the fastest that loads) and the ones that actually train. */
+export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
+export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export interface TrainConfig {
-  model: ModelName;
-  folds: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  backend: BackendChoice;
-  seed: number;
-  workers: number;
-  /** Fraction of each training split held out for early stopping. */
-  validationFraction: number;
-  patience: number;
-  classWeights: boolean;
-  augment: boolean;
-}
+export const MODEL_NAMES = ['baseline', 'cnn'] as const;
+export type ModelName = (typeof MODEL_NAMES)[number];
 
-export type RunKind = 'cv' | 'holdout' | 'retrain' | 'imported';
-export type RunStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export const RUN_KINDS = ['cv', 'holdout', 'retrain', 'imported'] as const;
+export type RunKind = (typeof RUN_KINDS)[number];
+export const RUN_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface PerClassMetrics {
   classId: number;

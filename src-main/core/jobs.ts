@@ -17,7 +17,12 @@ export class JobRunner {
     { event: JobEvent; controller: AbortController; lastEmit: number }
   >();
 
-  constructor(private readonly emit: (job: JobEvent) => void) {}
+  /** `describeFailure` turns what a job threw into the line its event shows. */
+  constructor(
+    private readonly emit: (job: JobEvent) => void,
+    private readonly describeFailure: (e: unknown) => string = (e) =>
+      e instanceof Error ? e.message : String(e),
+  ) {}
 
   start(kind: JobEvent['kind'], work: (job: JobHandle) => Promise<string | void>): string {
     const id = randomUUID().slice(0, 8);
@@ -69,7 +74,7 @@ export class JobRunner {
           id,
           controller.signal.aborted
             ? { status: 'cancelled', message: 'cancelled' }
-            : { status: 'failed', error: e instanceof Error ? e.message : String(e), message: 'failed' },
+            : { status: 'failed', error: this.describeFailure(e), message: 'failed' },
         ),
     );
     return id;

@@ -1,5 +1,5 @@
 import { ipcMain, type WebContents } from 'electron';
-import { dispatchCall, type CallOutcome } from '../server/api-dispatch';
+import { dispatchCall, type CallOutcome } from '../transport/dispatch';
 import { CALL_CHANNEL, EVENT_CHANNEL, isTrustedSender, type AppLocation } from './policy';
 import type { ServiceHolder } from './service-holder';
 

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { app, BrowserWindow, dialog, Menu, session } from 'electron';
 import type { ExportResult } from '../../src-shared/api';
 import { createService } from '../core/service';
-import { dispatchCall } from '../server/api-dispatch';
+import { dispatchCall } from '../transport/dispatch';
 import { findAppFiles } from './app-files';
 import {
   askFirstProject,
@@ -68,7 +68,6 @@ async function start(): Promise<void> {
     const service = createService({
       projectPath,
       annotator: annotatorName(),
-      transport: 'electron',
       createIfMissing,
     });
     await services.replace(service);

@@ -1,5 +1,5 @@
 import { protocol, type Session } from 'electron';
-import { httpStatusOf, logToStderr, toClientError } from '../server/api-dispatch';
+import { httpStatusOf, logToStderr, toClientError } from '../transport/dispatch';
 import { MEDIA_SCHEME, parseMediaUrl } from './policy';
 import type { ServiceHolder } from './service-holder';
 

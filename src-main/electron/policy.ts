@@ -5,8 +5,8 @@
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { MediaKind } from '../../src-shared/api';
-import { buildCsp } from '../server/csp';
-import { parseMediaSegments } from '../server/media-request';
+import { buildCsp } from '../transport/csp';
+import { parseMediaSegments } from '../transport/media-request';
 
 export const MEDIA_SCHEME = 'relabel-media';
 export { CALL_CHANNEL, EVENT_CHANNEL } from '../../src-preload/channels';

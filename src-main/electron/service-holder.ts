@@ -1,4 +1,4 @@
-import type { TransportService } from '../server/service-port';
+import type { TransportService } from '../transport/service-port';
 
 /**
  * The one open project's service. "Open project…" swaps it: the old one is closed (jobs cancelled, DB

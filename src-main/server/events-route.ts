@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiEvent } from '../../src-shared/api';
-import type { TransportService } from './service-port';
+import type { TransportService } from '../transport/service-port';
 
 export const HEARTBEAT_MS = 15_000;
 

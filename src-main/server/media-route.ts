@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { httpStatusOf, toClientError, type InternalErrorLog } from './api-dispatch';
-import { parseMediaSegments } from './media-request';
+import { httpStatusOf, toClientError, type InternalErrorLog } from '../transport/dispatch';
+import { parseMediaSegments } from '../transport/media-request';
 import { HttpError } from './respond';
-import type { TransportService } from './service-port';
+import type { TransportService } from '../transport/service-port';
 
 /**
  * GET /media/<image|thumb>/<index>. The raw path must be exactly that (no decoding, no normalising), so

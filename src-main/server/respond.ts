@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { ApiErrorBody } from '../../src-shared/api';
-import type { ApiErrorCode } from './service-port';
+import type { ApiErrorBody, ApiErrorCode } from '../../src-shared/api';
 
 /** An error that ends a request with a given status and a JSON error body. */
 export class HttpError extends Error {

@@ -1,13 +1,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { dispatchCall, httpStatusOf, isApiName, logToStderr, type InternalErrorLog } from './api-dispatch';
+import { INTERNAL_ERROR_MESSAGE } from '../../src-shared/api';
+import {
+  dispatchCall,
+  httpStatusOf,
+  isApiName,
+  logToStderr,
+  type InternalErrorLog,
+} from '../transport/dispatch';
 import { authenticate, hostForUrl, isAllowedHostHeader, isLoopbackHost, tokenCookie } from './auth';
-import { securityHeaders } from './csp';
+import { securityHeaders } from '../transport/csp';
 import { EventStreams, HEARTBEAT_MS } from './events-route';
 import { DEFAULT_BODY_LIMIT, readJsonBody } from './json-body';
 import { serveMedia } from './media-route';
 import { HttpError, sendError, sendJson } from './respond';
-import type { TransportService } from './service-port';
+import type { TransportService } from '../transport/service-port';
 import { openStaticRoot, serveStatic, type StaticRoot } from './static-files';
 
 export interface ServerOptions {
@@ -111,7 +118,7 @@ async function handle(ctx: Context, req: IncomingMessage, res: ServerResponse): 
     if (res.headersSent) return void res.destroy();
     if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message, e.headers);
     ctx.log(`${req.method} ${req.url}`, e);
-    sendError(res, 500, 'failed', 'internal error (see server log)');
+    sendError(res, 500, 'failed', INTERNAL_ERROR_MESSAGE);
   }
 }
 

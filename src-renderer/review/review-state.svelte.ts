@@ -85,8 +85,8 @@ export class ReviewState {
     if (gen !== this.generation) return;
     this.set = first.set;
     this.total = first.total;
-    this.setTotal = first.setTotal;
-    this.reviewed = first.reviewed;
+    this.setTotal = first.counts.setTotal;
+    this.reviewed = first.counts.reviewed;
     const items: (LabelIssue | null)[] = new Array(first.total).fill(null);
     first.issues.forEach((issue, i) => (items[i] = issue));
     this.items = items;
@@ -147,8 +147,8 @@ export class ReviewState {
         this.total = this.items.length;
         if (this.pos >= this.total) this.pos = Math.max(0, this.total - 1);
       }
-      this.setTotal = r.setTotal;
-      this.reviewed = r.reviewed;
+      this.setTotal = r.counts.setTotal;
+      this.reviewed = r.counts.reviewed;
     } catch (e) {
       this.pages.delete(page);
       toast(`Could not load issues: ${messageOf(e)}`, 'error');
@@ -405,8 +405,8 @@ export class ReviewState {
       this.countsTimer = null;
       try {
         const r = await api.getIssues({ filter: { status: 'all' }, offset: 0, limit: 1 });
-        this.reviewed = r.reviewed;
-        this.setTotal = r.setTotal;
+        this.reviewed = r.counts.reviewed;
+        this.setTotal = r.counts.setTotal;
       } catch {
         // Counts stay as they were; the next decision tries again.
       }

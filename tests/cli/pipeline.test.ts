@@ -77,7 +77,7 @@ describe('relabel CLI pipeline', () => {
     expect(first[2]).toMatch(/^\d{6}\.jpg$/);
 
     // Decide through the public API, as the review app does.
-    const service = createService({ projectPath: project, annotator: 'tester', transport: 'http' });
+    const service = createService({ projectPath: project, annotator: 'tester' });
     const page = await service.getIssues({ limit: 3 });
     expect(page.issues.length).toBeGreaterThan(0);
     const [a, b] = page.issues;

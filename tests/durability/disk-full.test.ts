@@ -94,7 +94,7 @@ describe('disk full and read-only projects', () => {
     expect(exportErr).toBeInstanceOf(ProjectError);
     expect(exportErr.message).toMatch(new RegExp(`^cannot save to ${out}/\\S+: the disk is full`));
     // The service passes the same message on to the user.
-    const service = createService({ projectPath: path, annotator: 'bob', transport: 'http' });
+    const service = createService({ projectPath: path, annotator: 'bob' });
     const serviceErr = await service
       .decide({ sampleIndices: [N - 1], action: 'keep' })
       .catch((e: Error) => e);
@@ -157,8 +157,8 @@ describe('disk full and read-only projects', () => {
     );
     p.close();
 
-    const service = createService({ projectPath: path, annotator: 'bob', transport: 'http' });
-    expect((await service.projectInfo({})).decisions.exclude).toBe(3);
+    const service = createService({ projectPath: path, annotator: 'bob' });
+    expect((await service.projectInfo({})).counts.decisions.exclude).toBe(3);
     const serviceErr = await service.decide({ sampleIndices: [5], action: 'keep' }).catch((e: Error) => e);
     expect(serviceErr).toBeInstanceOf(ServiceError);
     expect((serviceErr as Error).message).toMatch(/read-only/);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchCall, validateCall } from '../../src-main/server/api-dispatch';
+import { INTERNAL_ERROR_MESSAGE } from '../../src-shared/api';
+import { parseApiInput } from '../../src-shared/validate';
+import { dispatchCall } from '../../src-main/transport/dispatch';
 import { tempDir } from '../helpers/tmp';
 import { createServiceTestDouble, DoubleServiceError } from '../server/service-test-double';
 
@@ -15,34 +17,38 @@ describe('IPC payload validation', () => {
     [42],
     [null],
     [{}],
-  ])('refuses call name %j with not_found', (name) => {
-    const r = validateCall(name, {});
+  ])('refuses call name %j with not_found', async (name) => {
+    const service = createServiceTestDouble(tempDir());
+    const r = await dispatchCall(service, name, {});
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('not_found');
+    expect(service.calls).toEqual([]);
   });
 
-  it('validates the input and fills in defaults', () => {
-    expect(validateCall('getIssues', {})).toEqual({
+  it('validates the input once, in the service, and fills in defaults', async () => {
+    expect(parseApiInput('getIssues', {})).toEqual({
       ok: true,
-      name: 'getIssues',
       input: { filter: { status: 'all' }, offset: 0, limit: 50 },
     });
-    expect(validateCall('getIssues', { limit: 5000 })).toEqual({
+    expect(parseApiInput('getIssues', { limit: 5000 })).toEqual({
+      ok: false,
+      message: 'getIssues: limit: Number must be less than or equal to 1000',
+    });
+    expect(parseApiInput('projectInfo', undefined)).toMatchObject({ ok: false });
+    // A JSON "__proto__" key is an own key: refused as unknown, never merged into a prototype.
+    const polluted = JSON.parse('{"sampleIndices":[1],"action":"keep","__proto__":{"isAdmin":true}}');
+    expect(parseApiInput('decide', polluted)).toEqual({
+      ok: false,
+      message: "decide: Unrecognized key(s) in object: '__proto__'",
+    });
+    // Through the IPC dispatch, the same message arrives with the invalid_input code.
+    const service = createServiceTestDouble(tempDir());
+    expect(await dispatchCall(service, 'getIssues', { limit: 5000 })).toEqual({
       ok: false,
       error: {
         code: 'invalid_input',
         message: 'getIssues: limit: Number must be less than or equal to 1000',
       },
-    });
-    expect(validateCall('projectInfo', undefined)).toMatchObject({
-      ok: false,
-      error: { code: 'invalid_input' },
-    });
-    // A JSON "__proto__" key is an own key: refused as unknown, never merged into a prototype.
-    const polluted = JSON.parse('{"sampleIndices":[1],"action":"keep","__proto__":{"isAdmin":true}}');
-    expect(validateCall('decide', polluted)).toEqual({
-      ok: false,
-      error: { code: 'invalid_input', message: "decide: Unrecognized key(s) in object: '__proto__'" },
     });
   });
 
@@ -63,7 +69,7 @@ describe('IPC payload validation', () => {
     const logged: unknown[] = [];
     service.answers.redo = new RangeError('index 7 out of range in /home/me/secret');
     const r = await dispatchCall(service, 'redo', {}, (_ctx, e) => logged.push(e));
-    expect(r).toEqual({ ok: false, error: { code: 'failed', message: 'internal error (see server log)' } });
+    expect(r).toEqual({ ok: false, error: { code: 'failed', message: INTERNAL_ERROR_MESSAGE } });
     expect(logged).toHaveLength(1);
 
     expect(await dispatchCall(service, 'listRuns', {})).toEqual({ ok: true, value: { ok: 'listRuns' } });

@@ -168,7 +168,7 @@ describe('fuzz: paths never leave the dataset folder', () => {
 
     // Media: the file is swapped for a link leading out after the import; the service refuses to serve it.
     project.close();
-    const service = createService({ projectPath: join(d, 'p.relabel'), annotator: 'a', transport: 'http' });
+    const service = createService({ projectPath: join(d, 'p.relabel'), annotator: 'a' });
     const shown = join(d, 'seed', 'train_img', names[0]);
     rmSync(shown);
     symlinkSync(join(d, 'outside.jpg'), shown);

@@ -16,7 +16,6 @@ const a = args();
 const service = createService({
   projectPath: requireArg(a, 'project'),
   annotator: 'decider',
-  transport: 'http',
 });
 const rng = mulberry32(Number(a.get('seed') ?? 1));
 const undoShare = Number(a.get('undo') ?? 0);

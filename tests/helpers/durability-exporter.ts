@@ -17,7 +17,6 @@ const out = requireArg(a, 'out');
 const service = createService({
   projectPath: requireArg(a, 'project'),
   annotator: 'exporter',
-  transport: 'http',
 });
 const info = await service.projectInfo({});
 const n = info.dataset!.numSamples;

@@ -14,7 +14,6 @@ const a = args();
 const service = createService({
   projectPath: requireArg(a, 'project'),
   annotator: 'http-reader',
-  transport: 'http',
 });
 const server = await startServer({ service, staticDir: requireArg(a, 'static'), log: () => {} });
 const until = deadline(a);

@@ -1,3 +1,4 @@
+import { INTERNAL_ERROR_MESSAGE } from '../../src-shared/api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src-main/server/server';
 import { makeServerFixture } from './fixture';
@@ -143,7 +144,7 @@ describe('POST /api/<name>', () => {
     service.answers.compareRuns = bug;
     const res = await postJson(server.port, 'compareRuns', {});
     expect(res.status).toBe(500);
-    expect(res.json()).toEqual({ error: { code: 'failed', message: 'internal error (see server log)' } });
+    expect(res.json()).toEqual({ error: { code: 'failed', message: INTERNAL_ERROR_MESSAGE } });
     expect(res.body).not.toMatch(/secretInternalDetail|TypeError|at |\.ts/);
     expect(logged).toEqual([{ context: 'compareRuns', error: bug }]);
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { buildCsp } from '../../src-main/server/csp';
+import { buildCsp } from '../../src-main/transport/csp';
 import { startServer, type RunningServer } from '../../src-main/server/server';
 import type { ApiEvent } from '../../src-shared/api';
 import { makeServerFixture } from './fixture';
@@ -230,7 +230,14 @@ describe('GET /api/events', () => {
     expect(stream.status).toBe(200);
     expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     await until(() => service.listenerCount() === 1);
-    const event: ApiEvent = { type: 'decisions', sampleIndices: [3, 4] };
+    const event: ApiEvent = {
+      type: 'decisions',
+      requestId: null,
+      batchId: 'b1',
+      sampleIndices: [3, 4],
+      decisions: [null, null],
+      counts: { setTotal: 0, reviewed: 0, decisions: { keep: 0, relabel: 0, exclude: 0 } },
+    };
     service.emit(event);
     await until(() => stream.text().includes('data: '));
     expect(stream.text()).toContain(`data: ${JSON.stringify(event)}\n\n`);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { ApiEvent, JobEvent } from '../../src-shared/api';
-import type { TransportService } from '../../src-main/server/service-port';
+import type { TransportService } from '../../src-main/transport/service-port';
 
 /**
  * A real ImageFolder dataset: `<dir>/dark/*.png` and `<dir>/bright/*.png`, 8x8 grayscale, with

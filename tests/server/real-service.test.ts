@@ -25,7 +25,6 @@ beforeAll(async () => {
   service = createService({
     projectPath: join(dir, 'p.relabel'),
     annotator: 'tester',
-    transport: 'http',
     createIfMissing: true,
   });
   const job = await jobFinished(service, () => service.importDataset({ source: images }));
@@ -45,7 +44,6 @@ describe('server over the real service', () => {
   it('answers projectInfo and listSamples', async () => {
     const info = (await postJson(server.port, 'projectInfo', {}, auth)).json() as ProjectInfo;
     expect(info.dataset?.numSamples).toBe(16);
-    expect(info.transport).toBe('http');
     expect(info.annotator).toBe('tester');
     const page = await postJson(server.port, 'listSamples', { limit: 3 }, auth);
     expect(page.status).toBe(200);
@@ -82,8 +80,15 @@ describe('server over the real service', () => {
     const stream = await openEventStream(server.port, auth);
     const decided = await postJson(server.port, 'decide', { sampleIndices: [0, 1], action: 'exclude' }, auth);
     expect(decided.status).toBe(200);
-    const expected: ApiEvent = { type: 'decisions', sampleIndices: [0, 1] };
-    await until(() => stream.text().includes(`data: ${JSON.stringify(expected)}`));
+    await until(() => stream.text().includes('"type":"decisions"'));
+    const event = JSON.parse(/data: (\{"type":"decisions".*\})\n/.exec(stream.text())![1]) as ApiEvent;
+    expect(event).toMatchObject({
+      type: 'decisions',
+      batchId: (decided.json() as { batchId: string }).batchId,
+      sampleIndices: [0, 1],
+      decisions: [{ action: 'exclude' }, { action: 'exclude' }],
+      counts: { decisions: { keep: 0, relabel: 0, exclude: 2 } },
+    });
     stream.close();
     const undone = await postJson(server.port, 'undo', {}, auth);
     expect((undone.json() as { changed: number[] }).changed.sort()).toEqual([0, 1]);

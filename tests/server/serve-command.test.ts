@@ -57,7 +57,7 @@ describe('relabel serve', () => {
     expect((await rawRequest(port, { path: '/' })).status).toBe(200);
     const info = await postJson(port, 'projectInfo', {});
     expect(info.status).toBe(200);
-    expect(info.json()).toMatchObject({ annotator: 'ann', transport: 'http', dataset: null });
+    expect(info.json()).toMatchObject({ annotator: 'ann', dataset: null });
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
     expect(served.stdout()).toBe(`${line}\n`);

@@ -5,8 +5,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { apiNames, type ApiEvent, type ApiName, type MediaKind } from '../../src-shared/api';
-import type { ApiErrorCode, TransportService } from '../../src-main/server/service-port';
+import {
+  apiNames,
+  type ApiErrorCode,
+  type ApiEvent,
+  type ApiName,
+  type MediaKind,
+} from '../../src-shared/api';
+import { parseApiInput } from '../../src-shared/validate';
+import type { TransportService } from '../../src-main/transport/service-port';
 
 /** Same shape as the service's ServiceError: name "ServiceError" and a contract code. */
 export class DoubleServiceError extends Error {
@@ -53,7 +60,11 @@ export function createServiceTestDouble(mediaDir: string): ServiceTestDouble {
     },
   } as Record<string, unknown>;
   for (const name of apiNames) {
-    double[name] = async (input: unknown) => {
+    double[name] = async (raw: unknown) => {
+      // Validated as the real service validates (the transports leave that to it).
+      const parsed = parseApiInput(name, raw);
+      if (!parsed.ok) throw new DoubleServiceError('invalid_input', parsed.message);
+      const input = parsed.input;
       (double.calls as { name: ApiName; input: unknown }[]).push({ name, input });
       const answer = (double.answers as Record<string, unknown>)[name] ?? { ok: name };
       if (answer instanceof Error) throw answer;

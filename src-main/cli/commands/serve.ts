@@ -48,7 +48,6 @@ async function serve(opts: ServeOptions): Promise<void> {
   const service = createService({
     projectPath: opts.project,
     annotator: opts.annotator ?? userInfo().username,
-    transport: 'http',
   });
   let server;
   try {

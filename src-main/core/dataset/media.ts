@@ -1,12 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import type { MediaKind } from '../../../src-shared/api';
 import type { Project } from '../store/project';
 import { MAX_INPUT_PIXELS } from './decode';
 import { BROWSER_IMAGE_MIMES, sniffImageMime } from './image-mime';
 import { encodePngSync } from './png-encode';
 import { resolveInsideRoot } from './safe-path';
-
-export type MediaKind = 'image' | 'thumb';
 
 /** Nothing to serve: no such sample, no dataset, or the file is gone. Transports answer 404. */
 export class MediaNotFoundError extends Error {

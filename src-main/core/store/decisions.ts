@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Decision, DecisionAction, DecisionEvent } from '../../../src-shared/domain';
+import {
+  finalLabelOf,
+  type Decision,
+  type DecisionAction,
+  type DecisionEvent,
+} from '../../../src-shared/domain';
 import { readSnapshot, type Db } from './db';
 import { ProjectError, writingTo } from './errors';
 import { nowIso } from './time';
@@ -34,11 +39,12 @@ interface EventRow {
   batch_id: string;
 }
 
-const toDecision = (r: CurrentRow, fallbackIndex = -1): Decision => ({
-  sampleIndex: r.idx ?? fallbackIndex,
+// An orphan (its image left the dataset in a re-import) has no index and no given label any more.
+const toDecision = (r: CurrentRow): Decision => ({
+  sampleIndex: r.idx ?? -1,
   path: r.sample_path,
   action: r.action,
-  finalLabel: r.action === 'exclude' ? null : r.action === 'relabel' ? r.new_label : r.given_label,
+  finalLabel: r.given_label === null ? r.new_label : finalLabelOf(r.action, r.new_label, r.given_label),
   annotator: r.annotator,
   decidedAt: r.decided_at,
 });
@@ -98,7 +104,7 @@ export class DecisionStore {
             sampleIndex: t.index,
             path: t.path,
             action: effective,
-            finalLabel: effective === 'exclude' ? null : effective === 'relabel' ? label : t.givenLabel,
+            finalLabel: finalLabelOf(effective, label, t.givenLabel),
             annotator,
             decidedAt: at,
           };

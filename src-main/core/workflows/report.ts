@@ -2,6 +2,7 @@ import type { Comparison } from '../../../src-shared/api';
 import type { Metrics } from '../../../src-shared/domain';
 import type { Project } from '../store/project';
 import { compareBeforeAfter } from './holdout';
+import { projectSummary, type ProjectSummary } from './project-summary';
 
 export interface ProjectReport {
   crossValidation: { runId: number; backend: string | null; metrics: Metrics | null } | null;
@@ -11,20 +12,23 @@ export interface ProjectReport {
 }
 
 /** What cleaning achieved so far: CV quality, review progress and hold-out metrics before vs after. */
-export function projectReport(project: Project): ProjectReport {
+export function projectReport(
+  project: Project,
+  summary: ProjectSummary = projectSummary(project),
+): ProjectReport {
   const cv = project.runs.latest(['cv']);
-  const set = project.issues.latest();
+  const set = summary.issueSet;
   return {
     crossValidation: cv ? { runId: cv.id, backend: cv.backend, metrics: cv.metrics } : null,
     issues: set
       ? {
           count: set.count,
-          reviewed: project.issues.reviewedCount(set.id),
+          reviewed: summary.counts.reviewed,
           filterBy: set.filterBy,
           rankedBy: set.rankedBy,
         }
       : null,
-    decisions: project.decisions.counts(),
+    decisions: summary.counts.decisions,
     comparison: compareBeforeAfter(project),
   };
 }

@@ -1,9 +1,7 @@
-import type { MediaKind } from '../../src-shared/api';
-
-export const mediaKinds: readonly MediaKind[] = ['image', 'thumb'];
+import { MEDIA_KINDS, type MediaKind } from '../../src-shared/api';
 
 export function isMediaKind(s: string): s is MediaKind {
-  return (mediaKinds as readonly string[]).includes(s);
+  return (MEDIA_KINDS as readonly string[]).includes(s);
 }
 
 /**

@@ -1,18 +1,8 @@
-import type { ApiErrorBody } from '../../src-shared/api';
+import { API_ERROR_CODES, type ApiErrorCode } from '../../src-shared/api';
 import type { RelabelService } from '../core/service';
 
-/** What the transports (HTTP server, Electron IPC) serve: the lead's service, by type only. */
+/** What the transports (HTTP server, Electron IPC) serve: the core's service, by type only. */
 export type TransportService = RelabelService;
-
-export type ApiErrorCode = ApiErrorBody['error']['code'];
-
-const errorCodes: readonly ApiErrorCode[] = [
-  'invalid_input',
-  'not_found',
-  'conflict',
-  'failed',
-  'unauthorized',
-];
 
 /**
  * A user-facing error of the service (its `ServiceError`): an Error whose name is "ServiceError" and whose
@@ -22,5 +12,5 @@ const errorCodes: readonly ApiErrorCode[] = [
 export function isServiceError(e: unknown): e is Error & { code: ApiErrorCode } {
   if (!(e instanceof Error) || e.name !== 'ServiceError') return false;
   const code = (e as { code?: unknown }).code;
-  return typeof code === 'string' && (errorCodes as readonly string[]).includes(code);
+  return typeof code === 'string' && (API_ERROR_CODES as readonly string[]).includes(code);
 }

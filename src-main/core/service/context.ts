@@ -1,0 +1,87 @@
+import type { ApiEvent, ApiName, ApiOutputs, ApiParsed } from '../../../src-shared/api';
+import type { JobRunner } from '../jobs';
+import type { DecisionTarget } from '../store/decisions';
+import type { Project } from '../store/project';
+import { ServiceError } from './errors';
+
+/** What every feature's handlers share: the open project, the event stream, the jobs and two caches. */
+export interface ServiceContext {
+  readonly project: Project;
+  readonly jobs: JobRunner;
+  /** The name recorded with decisions when a client does not give its own. */
+  readonly annotator: string;
+  emit(event: ApiEvent): void;
+  /** Given-label counts per class (a scan of every sample): cached per dataset generation. */
+  classCounts(): number[];
+  /** A run's probability rows (large): the latest one asked for stays cached. */
+  runProbs(runId: number): { k: number; values: Float32Array } | null;
+  /** Drops the caches that depend on the dataset (after an import). */
+  forgetDataset(): void;
+  /** Refuses to start an import or training job while another one runs. */
+  requireNoTraining(): void;
+  /** The samples behind a list of indices of the live dataset, or a not_found error naming the first missing. */
+  sampleTargets(indices: number[]): DecisionTarget[];
+  requireClass(label: number): void;
+}
+
+export function createContext(
+  project: Project,
+  jobs: JobRunner,
+  annotator: string,
+  emit: (event: ApiEvent) => void,
+): ServiceContext {
+  let probsCache: { runId: number; k: number; values: Float32Array } | null = null;
+  let classCountsCache: { gen: number; counts: number[] } | null = null;
+  return {
+    project,
+    jobs,
+    annotator,
+    emit,
+    classCounts() {
+      const gen = project.datasetGeneration;
+      if (classCountsCache?.gen !== gen) classCountsCache = { gen, counts: project.getClassCounts() };
+      return classCountsCache.counts;
+    },
+    runProbs(runId) {
+      if (probsCache?.runId !== runId) {
+        const p = project.runs.probs(runId);
+        probsCache = p ? { runId, k: p.numClasses, values: p.values } : null;
+      }
+      return probsCache;
+    },
+    forgetDataset() {
+      probsCache = null;
+      classCountsCache = null;
+    },
+    requireNoTraining() {
+      if (jobs.isRunning(['import', 'train', 'retrain'])) {
+        throw new ServiceError(
+          'conflict',
+          'another import or training job is running; wait for it or cancel it first',
+        );
+      }
+    },
+    sampleTargets(indices) {
+      const n = project.getDatasetInfo()?.numSamples ?? 0;
+      return indices.map((i) => {
+        const s = i < n ? project.getSample(i) : undefined;
+        if (!s)
+          throw new ServiceError(
+            'not_found',
+            `image index ${i} does not exist (the dataset has ${n} images)`,
+          );
+        return { index: s.index, path: s.path, givenLabel: s.givenLabel };
+      });
+    },
+    requireClass(label) {
+      if (!project.getClasses().some((c) => c.id === label)) {
+        throw new ServiceError('invalid_input', `class ${label} does not exist`);
+      }
+    },
+  };
+}
+
+/** One handler per API call, given the validated input (defaults filled in). */
+export type Handlers = {
+  [K in ApiName]: (input: ApiParsed<K>) => Promise<ApiOutputs[K]> | ApiOutputs[K];
+};

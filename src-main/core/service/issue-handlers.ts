@@ -1,0 +1,57 @@
+import type { IssuePage } from '../../../src-shared/api';
+import type { Decision, LabelIssue } from '../../../src-shared/domain';
+import { ProjectError } from '../store/errors';
+import type { IssueRow } from '../store/issues';
+import { computeIssueSet } from '../workflows/label-issues';
+import { reviewCounts } from '../workflows/project-summary';
+import type { Handlers, ServiceContext } from './context';
+import { ServiceError } from './errors';
+
+/** The review queue: ranking label issues and paging through them. */
+export function issueHandlers(ctx: ServiceContext): Pick<Handlers, 'computeIssues' | 'getIssues'> {
+  const { project } = ctx;
+
+  const toIssue = (r: IssueRow, decision: Decision | null, runId: number): LabelIssue => {
+    const probs = ctx.runProbs(runId);
+    return {
+      rank: r.rank,
+      sampleIndex: r.sampleIndex,
+      path: r.path,
+      givenLabel: r.givenLabel,
+      suggestedLabel: r.suggestedLabel,
+      quality: r.quality,
+      probs: probs
+        ? Array.from(probs.values.subarray(r.sampleIndex * probs.k, (r.sampleIndex + 1) * probs.k))
+        : [],
+      decision,
+    };
+  };
+
+  return {
+    computeIssues: (input) => {
+      try {
+        const set = computeIssueSet(project, input);
+        ctx.emit({ type: 'project', reason: 'issues-computed' });
+        return set;
+      } catch (e) {
+        if (e instanceof ProjectError) throw new ServiceError('conflict', e.message);
+        throw e;
+      }
+    },
+
+    getIssues: (input): IssuePage => {
+      const set = project.issues.latest();
+      const counts = reviewCounts(project);
+      if (!set) return { set: null, total: 0, offset: input.offset, issues: [], counts };
+      const { total, rows } = project.issues.page(set.id, input.filter, input.offset, input.limit);
+      const decisions = project.decisions.currentFor(rows.map((r) => r.path));
+      return {
+        set,
+        total,
+        offset: input.offset,
+        issues: rows.map((r, i) => toIssue(r, decisions[i], set.runId)),
+        counts,
+      };
+    },
+  };
+}

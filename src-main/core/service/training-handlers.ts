@@ -1,0 +1,82 @@
+import type { JobHandle } from '../jobs';
+import type { TrainProgress } from '../train';
+import { compareBeforeAfter, runRetrain } from '../workflows/holdout';
+import { trainAndRankIssues } from '../workflows/train-and-rank';
+import type { Handlers, ServiceContext } from './context';
+
+/** Training jobs (cross-validation, retraining), their runs and the before/after comparison. */
+export function trainingHandlers(
+  ctx: ServiceContext,
+): Pick<Handlers, 'startTraining' | 'retrain' | 'cancelJob' | 'listRuns' | 'compareRuns'> {
+  const { project, jobs } = ctx;
+  return {
+    startTraining: (input) => {
+      ctx.requireNoTraining();
+      project.requireDataset();
+      const jobId = jobs.start('train', async (job) => {
+        const { runId, issueSet } = await trainAndRankIssues(project, input.config, {
+          signal: job.signal,
+          onRunCreated: (id) => job.update({ runId: id, phase: 'loading images' }),
+          onProgress: reportTraining(job, 'cross-validation'),
+          onRunFinished: () => {
+            ctx.emit({ type: 'project', reason: 'run-finished' });
+            job.update({ phase: 'ranking label issues' });
+          },
+        });
+        ctx.emit({ type: 'project', reason: 'issues-computed' });
+        return `run #${runId} finished; ${issueSet.count} label issues ready for review`;
+      });
+      return { jobId };
+    },
+
+    retrain: (input) => {
+      ctx.requireNoTraining();
+      project.requireDataset();
+      const jobId = jobs.start('retrain', async (job) => {
+        let phase: 'before' | 'after' = 'before';
+        const r = await runRetrain(project, input.config, {
+          signal: job.signal,
+          onPhase: (p) => (phase = p),
+          onRunCreated: (id) => job.update({ runId: id }),
+          onProgress: (p) =>
+            reportTraining(
+              job,
+              phase === 'before' ? 'model on the given labels' : 'model on the reviewed labels',
+            )(p),
+        });
+        ctx.emit({ type: 'project', reason: 'run-finished' });
+        return `retrained: run #${r.afterRunId} vs #${r.beforeRunId}`;
+      });
+      return { jobId };
+    },
+
+    cancelJob: (input) => ({ cancelled: jobs.cancel(input.jobId) }),
+
+    listRuns: () => project.runs.list().map(({ datasetGeneration: _g, ...r }) => r),
+
+    compareRuns: () => compareBeforeAfter(project),
+  };
+}
+
+/** Training progress as job events: overall done/total across folds, the latest epoch's point. */
+function reportTraining(job: JobHandle, label: string) {
+  return (p: TrainProgress) =>
+    job.update({
+      phase: p.fold === null ? label : `${label}: fold ${p.fold + 1}/${p.folds}`,
+      fold: p.fold,
+      epoch: p.epoch,
+      done: (p.fold ?? 0) * p.epochs * p.batches + Math.max(0, (p.epoch - 1) * p.batches + p.batch),
+      total: p.folds * p.epochs * p.batches,
+      etaSeconds: p.etaSeconds,
+      point: p.point
+        ? {
+            loss: p.point.loss,
+            accuracy: p.point.accuracy,
+            valLoss: p.point.valLoss,
+            valAccuracy: p.point.valAccuracy,
+          }
+        : null,
+      backend: p.backend,
+      message: p.message,
+    });
+}

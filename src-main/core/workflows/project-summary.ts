@@ -1,0 +1,45 @@
+import type { ReviewCounts } from '../../../src-shared/api';
+import type { ClassInfo, DatasetInfo, IssueSetInfo } from '../../../src-shared/domain';
+import type { Project } from '../store/project';
+
+/** What a project holds, as the shell, `relabel info` and `relabel report` show it. */
+export interface ProjectSummary {
+  projectPath: string;
+  projectName: string;
+  dataset: DatasetInfo | null;
+  classes: ClassInfo[];
+  /** Given-label counts, indexed by class id. */
+  classCounts: number[];
+  latestCvRunId: number | null;
+  /** The review queue: the latest issue set. */
+  issueSet: IssueSetInfo | null;
+  counts: ReviewCounts;
+}
+
+/** Review progress and decision counts (every view shows these; every mutation returns them). */
+export function reviewCounts(project: Project): ReviewCounts {
+  const set = project.issues.latest();
+  return {
+    setTotal: set?.count ?? 0,
+    reviewed: set ? project.issues.reviewedCount(set.id) : 0,
+    decisions: project.decisions.counts(),
+  };
+}
+
+/** The project summary, built in this one place. `classCounts` may come from a cache (it scans every sample). */
+export function projectSummary(
+  project: Project,
+  classCounts: () => number[] = () => project.getClassCounts(),
+): ProjectSummary {
+  const dataset = project.getDatasetInfo();
+  return {
+    projectPath: project.path,
+    projectName: project.name,
+    dataset,
+    classes: project.getClasses(),
+    classCounts: dataset ? classCounts() : [],
+    latestCvRunId: project.runs.latest(['cv', 'imported'])?.id ?? null,
+    issueSet: project.issues.latest(),
+    counts: reviewCounts(project),
+  };
+}

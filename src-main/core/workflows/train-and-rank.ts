@@ -1,0 +1,29 @@
+import {
+  DEFAULT_FILTER_BY,
+  DEFAULT_RANKED_BY,
+  type IssueSetInfo,
+  type TrainConfig,
+} from '../../../src-shared/domain';
+import type { Project } from '../store/project';
+import { runCrossValidation, type RunCallbacks } from './cross-validation-run';
+import { computeIssueSet } from './label-issues';
+
+/**
+ * What "Train" means for a user, on the Train page and in `relabel train` alike: K-fold cross-validation for
+ * out-of-fold probabilities, then confident learning with the default method ranks the label issues, which
+ * become the review queue.
+ */
+export async function trainAndRankIssues(
+  project: Project,
+  config: Partial<TrainConfig>,
+  cb: RunCallbacks & { resumeRunId?: number; onRunFinished?: (runId: number) => void } = {},
+): Promise<{ runId: number; issueSet: IssueSetInfo }> {
+  const runId = await runCrossValidation(project, config, cb);
+  cb.onRunFinished?.(runId);
+  const issueSet = computeIssueSet(project, {
+    runId,
+    filterBy: DEFAULT_FILTER_BY,
+    rankedBy: DEFAULT_RANKED_BY,
+  });
+  return { runId, issueSet };
+}
