@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   DECISION_ACTIONS,
   DEFAULT_FILTER_BY,
+  MAX_AVERAGED_RUNS,
   DEFAULT_RANKED_BY,
   FILTER_BY_METHODS,
   RANKED_BY_METHODS,
@@ -73,14 +74,22 @@ export const apiInputs = {
   startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
-  /** Rank issues of a finished cross-validation run (default: the latest) and make them the review queue. */
+  /**
+   * Rank issues of a finished cross-validation run (default: the latest), or of the average of several runs'
+   * out-of-fold probabilities (`runIds`), and make them the review queue.
+   */
   computeIssues: z
     .object({
       runId: z.number().int().min(1).optional(),
+      runIds: z.array(z.number().int().min(1)).min(2).max(MAX_AVERAGED_RUNS).optional(),
       filterBy: filterBySchema.default(DEFAULT_FILTER_BY),
       rankedBy: rankedBySchema.default(DEFAULT_RANKED_BY),
     })
-    .strict(),
+    .strict()
+    .refine((d) => d.runId === undefined || d.runIds === undefined, {
+      message: 'give runId or runIds, not both',
+      path: ['runIds'],
+    }),
   getIssues: z
     .object({
       filter: issueFilterSchema.default({}),

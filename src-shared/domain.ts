@@ -114,7 +114,11 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export const MODEL_NAMES = ['baseline', 'cnn'] as const;
+/** Networks trained from scratch on the images (tfjs layers models). */
+export const CNN_MODEL_NAMES = ['baseline', 'cnn'] as const;
+export type CnnModelName = (typeof CNN_MODEL_NAMES)[number];
+/** Every model a run can use: the CNNs, and `pretrained` (backbone embeddings + logistic regression). */
+export const MODEL_NAMES = [...CNN_MODEL_NAMES, 'pretrained'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 export const RUN_KINDS = ['cv', 'holdout', 'retrain', 'imported'] as const;
@@ -180,9 +184,14 @@ export interface LabelIssue {
   decision: Decision | null;
 }
 
+/** Most cross-validation runs one issue set may average. */
+export const MAX_AVERAGED_RUNS = 10;
+
 export interface IssueSetInfo {
   id: number;
   runId: number;
+  /** The runs whose out-of-fold probabilities ranked the set: [runId], or several averaged (`--runs`). */
+  runIds: number[];
   filterBy: FilterBy;
   rankedBy: RankedBy;
   count: number;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
 import { runCrossValidation } from '../../core/workflows/cross-validation-run';
 import { intOption } from '../options';
-import { addTrainOptions, trainConfigFrom } from '../train-options';
+import { addTrainOptions, backboneFrom, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
 
@@ -26,6 +26,7 @@ export function register(program: Command): void {
         runCrossValidation(project, trainConfigFrom(opts), {
           signal,
           resumeRunId: opts.resume as number | undefined,
+          backbone: backboneFrom(opts),
           onProgress: trainProgressPrinter('train'),
           onRunCreated: (id) => process.stderr.write(`train: run #${id}\n`),
         }),

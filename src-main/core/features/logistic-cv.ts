@@ -7,7 +7,7 @@ import { fitLogistic, fitStandardizer, predictProba, type LogisticModel } from '
  * Candidate inverse regularisation strengths (scikit-learn's C), strongest first: half-decade steps over the
  * range where measured label-issue rankings on embeddings are good (bench/models.ts).
  */
-export const C_GRID: readonly number[] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
+export const C_GRID: readonly number[] = [1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1, 1];
 /** Used when a class is too small for inner cross-validation. */
 export const FALLBACK_C = 1e-3;
 export const INNER_FOLDS = 3;
@@ -16,11 +16,17 @@ export const INNER_FOLDS = 3;
  * candidate C values, and on 100,000 images it would otherwise cost more than the final fits.
  */
 export const INNER_MAX_ROWS = 10_000;
-/** Convergence tolerance (largest gradient component of the averaged objective). */
+/** Convergence tolerance (largest gradient component of the averaged objective) of the final fits… */
 export const TOLERANCE = 1e-5;
+/** …and of the inner fits, which only have to rank the candidates. */
+export const INNER_TOLERANCE = 1e-4;
+/** The C path stops once the mean validation loss has risen this many steps past its best (it is unimodal). */
+const PATIENCE = 2;
 
 export interface InnerCvResult {
   C: number;
+  /** Mean of the inner models' weights at the chosen C: a warm start for the final fit. */
+  init?: { weights: Float64Array; bias: Float64Array };
   /** Mean validation log-loss per C_GRID entry (NaN where inner CV could not run). */
   losses: number[];
   note: string;
@@ -43,10 +49,10 @@ const weightsFor = (labels: Int32Array, K: number, on: boolean) =>
 
 /**
  * Chooses C by K-fold cross-validation on the given training rows only (the held-out fold of the outer
- * cross-validation is never seen): for each inner fold, fits the whole C path from strongest to weakest
+ * cross-validation is never seen): for each inner fold, fits the C path from strongest to weakest
  * (warm-starting each fit from the previous) on standardisation fitted to the inner training rows, and
- * scores the inner validation rows by log-loss. The C with the lowest mean loss wins; ties go to the
- * stronger regularisation.
+ * scores the inner validation rows by log-loss. The C with the lowest mean loss wins (ties: the stronger
+ * regularisation); the path stops once the loss has risen for PATIENCE steps past its best.
  */
 export function selectC(
   m: EmbeddingMatrix,
@@ -75,40 +81,59 @@ export function selectC(
     };
   }
   const foldOf = stratifiedKFold(sampleLabels, folds, seed);
-  const losses = new Array<number>(C_GRID.length).fill(0);
-  for (let f = 0; f < folds; f++) {
+  const inner = Array.from({ length: folds }, (_, f) => {
     const fitPos: number[] = [];
     const valPos: number[] = [];
     foldOf.forEach((fold, p) => (fold === f ? valPos : fitPos).push(p));
-    const fitRows = Int32Array.from(fitPos, (p) => sampleRows[p]);
     const fitLabels = Int32Array.from(fitPos, (p) => sampleLabels[p]);
-    const valRows = Int32Array.from(valPos, (p) => sampleRows[p]);
-    const valLabels = Int32Array.from(valPos, (p) => sampleLabels[p]);
-    const standardizer = fitStandardizer(m, fitRows);
-    const weights = weightsFor(fitLabels, K, useClassWeights);
-    let init: LogisticModel | undefined;
-    C_GRID.forEach((C, i) => {
-      const { model } = fitLogistic(m, {
-        rows: fitRows,
-        labels: fitLabels,
-        numClasses: K,
-        C,
-        classWeights: weights,
-        standardizer,
-        init,
-        tolerance: TOLERANCE,
-      });
-      init = model;
-      losses[i] += logLoss(predictProba(m, model, valRows), valLabels, K, weights) / folds;
-    });
-  }
-  let best = 0;
-  losses.forEach((l, i) => {
-    if (l < losses[best] - 1e-12) best = i;
+    const fitRows = Int32Array.from(fitPos, (p) => sampleRows[p]);
+    return {
+      fitRows,
+      fitLabels,
+      valRows: Int32Array.from(valPos, (p) => sampleRows[p]),
+      valLabels: Int32Array.from(valPos, (p) => sampleLabels[p]),
+      standardizer: fitStandardizer(m, fitRows),
+      weights: weightsFor(fitLabels, K, useClassWeights),
+      model: undefined as LogisticModel | undefined,
+    };
   });
+  // Walk the C path from strongest to weakest, all inner folds at each C (each warm-started from its previous C).
+  const losses = C_GRID.map(() => Number.NaN);
+  const models: LogisticModel[][] = [];
+  let best = 0;
+  for (let i = 0; i < C_GRID.length; i++) {
+    let loss = 0;
+    models[i] = inner.map((f) => {
+      const { model } = fitLogistic(m, {
+        rows: f.fitRows,
+        labels: f.fitLabels,
+        numClasses: K,
+        C: C_GRID[i],
+        classWeights: f.weights,
+        standardizer: f.standardizer,
+        init: f.model,
+        tolerance: INNER_TOLERANCE,
+      });
+      f.model = model;
+      loss += logLoss(predictProba(m, model, f.valRows), f.valLabels, K, f.weights) / folds;
+      return model;
+    });
+    losses[i] = loss;
+    if (loss < losses[best] - 1e-12) best = i;
+    else if (i - best >= PATIENCE) break;
+  }
+  const init = {
+    weights: new Float64Array(K * m.dim),
+    bias: new Float64Array(K),
+  };
+  for (const model of models[best]) {
+    model.weights.forEach((w, j) => (init.weights[j] += w / folds));
+    model.bias.forEach((b, j) => (init.bias[j] += b / folds));
+  }
   const sub = sampleRows.length < rows.length ? ` on a stratified sample of ${sampleRows.length} rows` : '';
   return {
     C: C_GRID[best],
+    init,
     losses,
     note: `C = ${C_GRID[best]} chosen by ${folds}-fold inner cross-validation${sub} (validation log-loss ${losses[best].toFixed(4)})`,
   };
@@ -138,6 +163,7 @@ export function fitAndPredict(
     C: inner.C,
     classWeights: weightsFor(o.trainLabels, K, o.classWeights),
     standardizer,
+    init: inner.init,
     tolerance: TOLERANCE,
   });
   const notes = [inner.note];

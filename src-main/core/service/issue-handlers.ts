@@ -1,8 +1,8 @@
 import type { IssuePage } from '../../../src-shared/api';
-import type { Decision, LabelIssue } from '../../../src-shared/domain';
+import type { Decision, IssueSetInfo, LabelIssue } from '../../../src-shared/domain';
 import { ProjectError } from '../store/errors';
 import type { IssueRow } from '../store/issues';
-import { computeIssueSet } from '../workflows/label-issues';
+import { computeIssueSet, issueSetProbabilities } from '../workflows/label-issues';
 import { reviewCounts } from '../workflows/project-summary';
 import type { Handlers, ServiceContext } from './context';
 import { ServiceError } from './errors';
@@ -11,8 +11,24 @@ import { ServiceError } from './errors';
 export function issueHandlers(ctx: ServiceContext): Pick<Handlers, 'computeIssues' | 'getIssues'> {
   const { project } = ctx;
 
-  const toIssue = (r: IssueRow, decision: Decision | null, runId: number): LabelIssue => {
-    const probs = ctx.runProbs(runId);
+  // An averaged set's probabilities (computed from its runs), cached for the set being reviewed.
+  let averaged: { setId: number; k: number; values: Float32Array } | null = null;
+  const setProbs = (set: IssueSetInfo) => {
+    if (set.runIds.length < 2) return ctx.runProbs(set.runId);
+    if (averaged?.setId !== set.id) {
+      let p: ReturnType<typeof issueSetProbabilities> | undefined;
+      try {
+        p = issueSetProbabilities(project, set);
+      } catch {
+        p = undefined; // a run of the set went stale (re-import): the issues are shown without probabilities
+      }
+      averaged = p ? { setId: set.id, k: p.numClasses, values: p.values } : null;
+    }
+    return averaged;
+  };
+
+  const toIssue = (r: IssueRow, decision: Decision | null, set: IssueSetInfo): LabelIssue => {
+    const probs = setProbs(set);
     return {
       rank: r.rank,
       sampleIndex: r.sampleIndex,
@@ -49,7 +65,7 @@ export function issueHandlers(ctx: ServiceContext): Pick<Handlers, 'computeIssue
         set,
         total,
         offset: input.offset,
-        issues: rows.map((r, i) => toIssue(r, decisions[i], set.runId)),
+        issues: rows.map((r, i) => toIssue(r, decisions[i], set)),
         counts,
       };
     },

@@ -27,6 +27,7 @@ interface SetRow {
   filter_by: FilterBy;
   ranked_by: RankedBy;
   created_at: string;
+  run_ids_json: string | null;
   n: number;
 }
 
@@ -34,17 +35,27 @@ interface SetRow {
 export class IssueStore {
   constructor(private readonly db: Db) {}
 
+  /** `runIds`: the runs whose averaged probabilities ranked the set (the first is `runId`), when several. */
   save(
     runId: number,
     filterBy: FilterBy,
     rankedBy: RankedBy,
     issues: Omit<IssueRow, 'rank' | 'decided'>[],
+    runIds?: number[],
   ): IssueSetInfo {
     return writingTo(this.db, () =>
       this.db.transaction(() => {
         const info = this.db
-          .prepare(`INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at) VALUES (?, ?, ?, ?)`)
-          .run(runId, filterBy, rankedBy, nowIso());
+          .prepare(
+            `INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, run_ids_json) VALUES (?, ?, ?, ?, ?)`,
+          )
+          .run(
+            runId,
+            filterBy,
+            rankedBy,
+            nowIso(),
+            runIds && runIds.length > 1 ? JSON.stringify(runIds) : null,
+          );
         const setId = Number(info.lastInsertRowid);
         const insert = this.db.prepare(
           `INSERT INTO issues (set_id, rank, sample_idx, sample_path, given_label, suggested_label, quality)
@@ -73,6 +84,7 @@ export class IssueStore {
       ? {
           id: row.id,
           runId: row.run_id,
+          runIds: row.run_ids_json ? (JSON.parse(row.run_ids_json) as number[]) : [row.run_id],
           filterBy: row.filter_by,
           rankedBy: row.ranked_by,
           count: row.n,

@@ -4,6 +4,7 @@ import type { ClassInfo, DatasetInfo, Sample } from '../../../src-shared/domain'
 import { openDatabase, readSnapshot, type Db } from './db';
 import { createDatasetWriter, getMeta, type DatasetWriter } from './dataset-writer';
 import { DecisionStore } from './decisions';
+import { EmbeddingStore } from './embeddings';
 import { ProjectError, writingTo } from './errors';
 import { IssueStore } from './issues';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations';
@@ -37,6 +38,7 @@ export class Project {
   readonly decisions: DecisionStore;
   readonly runs: RunStore;
   readonly issues: IssueStore;
+  readonly embeddings: EmbeddingStore;
 
   private constructor(
     readonly path: string,
@@ -45,6 +47,7 @@ export class Project {
     this.decisions = new DecisionStore(db, () => this.datasetGeneration);
     this.runs = new RunStore(db, () => this.datasetGeneration);
     this.issues = new IssueStore(db);
+    this.embeddings = new EmbeddingStore(db);
   }
 
   /** Creates a new project file; refuses to overwrite an existing file. */
@@ -244,6 +247,17 @@ export class Project {
         height: info.inputHeight,
         channels: info.channels,
       };
+    });
+  }
+
+  /** Every sample's model-input pixels in index order, one row at a time (for streaming 100k images to a file). */
+  forEachSamplePixels(fn: (index: number, pixels: Buffer) => void): void {
+    readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(`SELECT idx, pixels FROM samples WHERE gen = ? ORDER BY idx`)
+        .raw()
+        .iterate(this.datasetGeneration) as IterableIterator<[number, Buffer]>;
+      for (const [idx, buf] of rows) fn(idx, buf);
     });
   }
 

@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ModelName } from '../../../src-shared/domain';
+import type { CnnModelName, ModelName } from '../../../src-shared/domain';
 import type { Tf } from './tf';
 
 export interface InputShape {
@@ -9,9 +9,9 @@ export interface InputShape {
 }
 
 /** Smallest side each model accepts (the baseline's two valid 5×5 convs and two poolings need 16 px). */
-export const MIN_INPUT_SIDE: Record<ModelName, number> = { baseline: 16, cnn: 8 };
+export const MIN_INPUT_SIDE: Record<CnnModelName, number> = { baseline: 16, cnn: 8 };
 
-function checkInput(name: ModelName, input: InputShape, numClasses: number): void {
+function checkInput(name: CnnModelName, input: InputShape, numClasses: number): void {
   const min = MIN_INPUT_SIDE[name];
   if (input.height < min || input.width < min) {
     throw new Error(
@@ -37,6 +37,8 @@ export function buildModel(
   numClasses: number,
   seed = 42,
 ): LayersModel {
+  if (name === 'pretrained')
+    throw new Error("model 'pretrained' is a logistic regression on embeddings, not a layers model");
   checkInput(name, input, numClasses);
   let s = seed >>> 0;
   const init = () => tf.initializers.glorotUniform({ seed: s++ });

@@ -1,8 +1,18 @@
 import type { TrainConfig } from '../../../src-shared/domain';
-import { argmaxRows, computeMetrics, crossValidate, defaultTrainConfig, type TrainProgress } from '../train';
+import {
+  argmaxRows,
+  computeMetrics,
+  crossValidate,
+  defaultTrainConfig,
+  type FoldResult,
+  type TrainingData,
+  type TrainProgress,
+} from '../train';
 import type { Project } from '../store/project';
 import { ProjectError } from '../store/errors';
-import { loadTrainingData, usableIndices } from './training-data';
+import type { BackboneSpec } from '../features/backbone-spec';
+import { crossValidatePretrained, runBackbone } from './pretrained';
+import { loadTrainingData, trainingLabels, usableIndices } from './training-data';
 
 export interface RunCallbacks {
   onProgress?: (p: TrainProgress) => void;
@@ -19,10 +29,9 @@ export interface RunCallbacks {
 export async function runCrossValidation(
   project: Project,
   overrides: Partial<TrainConfig>,
-  cb: RunCallbacks & { resumeRunId?: number } = {},
+  cb: RunCallbacks & { resumeRunId?: number; backbone?: BackboneSpec } = {},
 ): Promise<number> {
   project.requireDataset();
-  const data = loadTrainingData(project);
   let runId: number;
   let config: TrainConfig;
   if (cb.resumeRunId !== undefined) {
@@ -35,29 +44,49 @@ export async function runCrossValidation(
         `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
       );
     }
-    config = { ...defaultTrainConfig(), ...(run.config as Partial<TrainConfig>), ...overrides };
+    const stored = run.config as Partial<TrainConfig>;
+    config = { ...defaultTrainConfig(overrides.model ?? stored.model), ...stored, ...overrides };
     runId = run.id;
     project.runs.reopen(runId);
   } else {
-    config = { ...defaultTrainConfig(), ...overrides };
-    runId = project.runs.create('cv', config);
+    config = { ...defaultTrainConfig(overrides.model), ...overrides };
+    // A pretrained run records its backbone, so a resume or a retrain uses the same one.
+    const backbone = config.model === 'pretrained' ? { backbone: cb.backbone ?? runBackbone({}) } : {};
+    runId = project.runs.create('cv', { ...config, ...backbone });
   }
   cb.onRunCreated?.(runId);
   const doneFolds = project.runs.folds(runId).map((f) => ({ ...f, backend: f.backend as never }));
   try {
     const include = usableIndices(project);
-    const result = await crossValidate({
-      data,
-      config,
-      include: include.length === data.n ? undefined : include,
-      doneFolds,
-      signal: cb.signal,
-      onProgress: (p) => {
-        if (p.backend) project.runs.setBackend(runId, p.backend);
-        cb.onProgress?.(p);
-      },
-      onFold: (f) => project.runs.saveFold(runId, f),
-    });
+    const onProgress = (p: TrainProgress) => {
+      if (p.backend) project.runs.setBackend(runId, p.backend);
+      cb.onProgress?.(p);
+    };
+    const onFold = (f: FoldResult) => project.runs.saveFold(runId, f);
+    // The pretrained model never needs the pixels in this process (its workers embed from a file).
+    const data = config.model === 'pretrained' ? trainingLabels(project) : loadTrainingData(project);
+    const result =
+      config.model === 'pretrained'
+        ? await crossValidatePretrained(project, {
+            config,
+            backbone: runBackbone(project.runs.get(runId)!.config),
+            numClasses: data.numClasses,
+            include,
+            labels: data.labels,
+            doneFolds,
+            signal: cb.signal,
+            onProgress,
+            onFold,
+          })
+        : await crossValidate({
+            data: data as TrainingData,
+            config,
+            include: include.length === data.n ? undefined : include,
+            doneFolds,
+            signal: cb.signal,
+            onProgress,
+            onFold,
+          });
     project.runs.setBackend(runId, result.backend);
     const k = data.numClasses;
     const rows = new Float32Array(include.length * k);

@@ -7,11 +7,14 @@ import {
   stratifiedSplit,
   trainAndEvaluate,
   type TrainingData,
+  type TrainProgress,
 } from '../train';
 import type { Project } from '../store/project';
 import type { RunRecord } from '../store/runs';
 import type { RunCallbacks } from './cross-validation-run';
-import { cleanedLabels, loadTrainingData, usableIndices } from './training-data';
+import type { BackboneSpec } from '../features/backbone-spec';
+import { runBackbone, trainAndEvaluatePretrained } from './pretrained';
+import { cleanedLabels, loadTrainingData, trainingLabels, usableIndices } from './training-data';
 
 export const DEFAULT_TEST_FRACTION = 0.2;
 
@@ -44,9 +47,10 @@ export function evaluationSet(project: Project, test: Int32Array) {
 }
 
 const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
-  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate'].every(
+  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate', 'classWeights'].every(
     (k) => (run.config as Record<string, unknown>)[k] === (c as unknown as Record<string, unknown>)[k],
-  );
+  ) &&
+  (c.model !== 'pretrained' || JSON.stringify(runBackbone(run.config)) === JSON.stringify(runBackbone(c)));
 
 /**
  * Retrains on the cleaned labels and compares with a model trained on the given labels, both evaluated on the
@@ -55,15 +59,16 @@ const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
 export async function runRetrain(
   project: Project,
   overrides: Partial<HoldoutConfig>,
-  cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void } = {},
+  cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void; backbone?: BackboneSpec } = {},
 ): Promise<{ beforeRunId: number; afterRunId: number }> {
   project.requireDataset();
   const config: HoldoutConfig = {
-    ...defaultTrainConfig(),
+    ...defaultTrainConfig(overrides.model),
     testFraction: DEFAULT_TEST_FRACTION,
     ...overrides,
+    ...(overrides.model === 'pretrained' ? { backbone: cb.backbone ?? runBackbone({}) } : {}),
   };
-  const data = loadTrainingData(project);
+  const data = config.model === 'pretrained' ? trainingLabels(project) : loadTrainingData(project);
   const split = holdoutSplit(project, config.testFraction, config.seed);
 
   let before = project.runs
@@ -100,7 +105,7 @@ export async function runRetrain(
 
 async function trainHoldout(
   project: Project,
-  data: TrainingData,
+  data: TrainingData | ReturnType<typeof trainingLabels>,
   kind: 'holdout' | 'retrain',
   config: HoldoutConfig,
   trainLabelsAll: Int32Array,
@@ -114,20 +119,27 @@ async function trainHoldout(
   const trainIndices = Int32Array.from(Array.from(split.train).filter((i) => !excluded.has(i)));
   const evalSet = evaluationSet(project, split.test);
   try {
-    const r = await trainAndEvaluate({
-      data,
+    const job = {
       config,
       trainIndices,
       trainLabels: Int32Array.from(trainIndices, (i) => trainLabelsAll[i]),
       // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
       testIndices: split.test,
       testLabels: Int32Array.from(split.test, (i) => trainLabelsAll[i]),
-      onProgress: (p) => {
+      onProgress: (p: TrainProgress) => {
         if (p.backend) project.runs.setBackend(runId, p.backend);
         cb.onProgress?.(p);
       },
       signal: cb.signal,
-    });
+    };
+    const r =
+      config.model === 'pretrained'
+        ? await trainAndEvaluatePretrained(project, {
+            ...job,
+            backbone: runBackbone(config),
+            numClasses: data.numClasses,
+          })
+        : await trainAndEvaluate({ ...job, data: data as TrainingData });
     const k = data.numClasses;
     const full = new Float32Array(data.n * k).fill(Number.NaN);
     split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
