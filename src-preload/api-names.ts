@@ -19,6 +19,7 @@ export const callNames = [
   'undo',
   'redo',
   'decisionHistory',
+  'neighbours',
   'retrain',
   'compareRuns',
   'exportLabels',

@@ -26,6 +26,9 @@ import {
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
+/** Nearest neighbours the review shows per image, and the most a caller may ask for. */
+export const DEFAULT_NEIGHBOURS = 6;
+export const MAX_NEIGHBOURS = 24;
 const classId = z.number().int().min(0).max(9999);
 
 export const filterBySchema = z.enum(FILTER_BY_METHODS);
@@ -117,6 +120,10 @@ export const apiInputs = {
   undo: z.object({ requestId }).strict(),
   redo: z.object({ requestId }).strict(),
   decisionHistory: z.object({ sampleIndex }).strict(),
+  /** The images nearest to a sample by cosine similarity of their stored embeddings (pretrained backbone). */
+  neighbours: z
+    .object({ sampleIndex, count: z.number().int().min(1).max(MAX_NEIGHBOURS).default(DEFAULT_NEIGHBOURS) })
+    .strict(),
   /** Train on the cleaned labels and evaluate before vs after on the same held-out split. */
   retrain: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
@@ -191,6 +198,29 @@ export interface DecisionsChanged {
   counts: ReviewCounts;
 }
 
+/** One image near the asked-for sample, as the review shows it. */
+export interface Neighbour {
+  index: number;
+  path: string;
+  givenLabel: number;
+  /** Cosine similarity of the two embeddings (1: same direction). */
+  similarity: number;
+  decision: Decision | null;
+}
+
+export interface NeighboursResult {
+  sampleIndex: number;
+  /**
+   * ok; unavailable: the project has no embeddings of the live dataset yet (`message` says how to get them);
+   * superseded: a newer neighbours request replaced this one before it ran.
+   */
+  status: 'ok' | 'unavailable' | 'superseded';
+  message: string | null;
+  /** The embedding the similarities come from, e.g. "MobilenetV2/Conv_1/Relu6, 96×96 px". */
+  backbone: string | null;
+  neighbours: Neighbour[];
+}
+
 export interface ExportResult {
   outDir: string;
   files: string[];
@@ -218,6 +248,7 @@ export interface ApiOutputs {
   undo: UndoResult;
   redo: UndoResult;
   decisionHistory: DecisionEvent[];
+  neighbours: NeighboursResult;
   retrain: { jobId: string };
   compareRuns: Comparison;
   exportLabels: ExportResult;

@@ -11,6 +11,7 @@ import { encodeFloat16 } from './float16';
 import type { EmbeddingMatrix } from './linalg';
 import { fitAndPredict } from './logistic-cv';
 import { loadMatrixFile } from './matrix-file';
+import { cosineIndex, nearest, type CosineIndex } from './nearest';
 import type {
   EmbedJob,
   FeatureChildMessage,
@@ -23,11 +24,18 @@ import type {
 const EMBED_BATCH = 32;
 
 type State =
-  { kind: 'embed'; backbone: Backbone; pixels: PixelSource } | { kind: 'logistic'; matrix: EmbeddingMatrix };
+  | { kind: 'embed'; backbone: Backbone; pixels: PixelSource }
+  | { kind: 'logistic'; matrix: EmbeddingMatrix }
+  | { kind: 'neighbours'; index: CosineIndex };
 
 const send = (m: FeatureChildMessage) => process.send!(m);
 
 async function init(m: FeatureInit): Promise<State> {
+  if (m.type === 'init-neighbours') {
+    const index = cosineIndex(loadMatrixFile(m.matrixPath));
+    send({ type: 'ready', backend: null, notes: [], dim: index.matrix.dim });
+    return { kind: 'neighbours', index };
+  }
   if (m.type === 'init-logistic') {
     const matrix = loadMatrixFile(m.matrixPath);
     send({ type: 'ready', backend: null, notes: [], dim: matrix.dim });
@@ -103,9 +111,9 @@ function main(): void {
         process.disconnect();
         return;
       }
-      const id = m.type === 'embed' || m.type === 'logistic' ? m.id : null;
+      const id = m.type === 'embed' || m.type === 'logistic' || m.type === 'neighbours' ? m.id : null;
       try {
-        if (m.type === 'init-embed' || m.type === 'init-logistic') {
+        if (m.type === 'init-embed' || m.type === 'init-logistic' || m.type === 'init-neighbours') {
           state = init(m);
           await state;
           return;
@@ -114,6 +122,8 @@ function main(): void {
         const s = await state;
         if (m.type === 'embed' && s.kind === 'embed') embed(s, m);
         else if (m.type === 'logistic' && s.kind === 'logistic') fit(s, m);
+        else if (m.type === 'neighbours' && s.kind === 'neighbours')
+          send({ type: 'nearest', id: m.id, ...nearest(s.index, m.index, m.count) });
         else throw new Error(`a ${s.kind} worker cannot run a ${m.type} job`);
       } catch (e) {
         const err = e as Error;

@@ -19,6 +19,19 @@ export interface LogisticInit {
   matrixPath: string;
 }
 
+/** Answer nearest-neighbour queries on the embedding matrix file (a long-lived worker). */
+export interface NeighbourInit {
+  type: 'init-neighbours';
+  matrixPath: string;
+}
+
+export interface NeighbourQuery {
+  type: 'neighbours';
+  id: number;
+  index: number;
+  count: number;
+}
+
 export interface EmbedJob {
   type: 'embed';
   id: number;
@@ -40,8 +53,8 @@ export interface LogisticJob {
   classWeights: boolean;
 }
 
-export type FeatureInit = EmbedInit | LogisticInit;
-export type FeatureJob = EmbedJob | LogisticJob;
+export type FeatureInit = EmbedInit | LogisticInit | NeighbourInit;
+export type FeatureJob = EmbedJob | LogisticJob | NeighbourQuery;
 export type FeatureParentMessage = FeatureInit | FeatureJob | { type: 'exit' };
 
 export interface LogisticJobResult {
@@ -56,5 +69,6 @@ export type FeatureChildMessage =
   | { type: 'ready'; backend: BackendName | null; notes: string[]; dim: number | null }
   | { type: 'embedded'; id: number; /** base64 uint16 (float16 bits), count × dim. */ data: string }
   | ({ type: 'fitted'; id: number; cpuSeconds: number } & LogisticJobResult)
+  | { type: 'nearest'; id: number; indices: number[]; similarities: number[] }
   | { type: 'progress'; id: number; message: string }
   | { type: 'error'; id: number | null; message: string; stack?: string };

@@ -15,6 +15,7 @@ import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
 import { issueHandlers } from './issue-handlers';
+import { neighbourHandlers } from './neighbour-handlers';
 import { projectHandlers } from './project-handlers';
 import { trainingHandlers } from './training-handlers';
 
@@ -53,11 +54,13 @@ export function createService(opts: ServiceOptions): RelabelService {
     (e) => describeJobFailure(e, logError),
   );
   const ctx = createContext(project, jobs, opts.annotator.trim() || 'annotator', emit);
+  const neighbours = neighbourHandlers(ctx);
   const handlers: Handlers = {
     ...projectHandlers(ctx),
     ...trainingHandlers(ctx),
     ...issueHandlers(ctx),
     ...decisionHandlers(ctx),
+    ...neighbours.handlers,
   };
 
   const api = {} as Record<ApiName, (input: unknown) => Promise<unknown>>;
@@ -91,6 +94,7 @@ export function createService(opts: ServiceOptions): RelabelService {
     close: async () => {
       jobs.cancelAll();
       await jobs.idle();
+      await neighbours.close();
       emitter.removeAllListeners();
       project.close();
     },
