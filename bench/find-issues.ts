@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findLabelIssues, getLabelQualityScores } from '../src-main/core/clean';
-import { mulberry32 } from '../src-main/core/random/mulberry32';
+import { mulberry32 } from '../src-main/core/random/seeded';
 
 interface CaseSpec {
   name: string;

@@ -21,7 +21,7 @@ import {
   defaultTrainConfig,
   type TrainingData,
 } from '../src-main/core/train';
-import { mulberry32, shuffleInPlace } from '../src-main/core/train/rng';
+import { mulberry32, shuffleInPlace } from '../src-main/core/random/seeded';
 
 const { values } = parseArgs({
   options: {

@@ -15,7 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startServe } from '../e2e/helpers/serve';
 import { encodePngSync } from '../src-main/core/dataset/png-encode';
 import { Project } from '../src-main/core/store/project';
-import { mulberry32 } from '../src-main/core/random/mulberry32';
+import { mulberry32 } from '../src-main/core/random/seeded';
 
 const N_SAMPLES = 100_000;
 const N_ISSUES = 10_000;

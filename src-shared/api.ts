@@ -22,6 +22,7 @@ import {
   type Metrics,
   type RunSummary,
   type Sample,
+  type TrainConfig,
 } from './domain';
 import { trainOverridesSchema } from './train-config';
 
@@ -64,6 +65,9 @@ export const apiInputs = {
       labels: z.string().min(1).max(4096).optional(),
       inputSize: z.number().int().min(8).max(512).optional(),
       onBadImage: z.enum(['skip', 'stop']).default('stop'),
+      /** Names of classes 0, 1, … for integer labels (default: classes.txt beside the label file). */
+      classNames: z.array(z.string().min(1).max(200)).min(2).max(1000).optional(),
+      allowEmptyClasses: z.boolean().optional(),
     })
     .strict(),
   listSamples: z
@@ -148,6 +152,8 @@ export interface ProjectInfo {
   counts: ReviewCounts;
   annotator: string;
   activeJobs: JobEvent[];
+  /** What a run uses for every option it is not given (the Train page starts from these). */
+  trainDefaults: TrainConfig;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
+import { BACKEND_CHOICES, MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
+import { TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
 import {
   BUILTIN_NODE,
   DEFAULT_BACKBONE_SIZE,
@@ -8,27 +9,48 @@ import {
   defaultBackbone,
   type BackboneSpec,
 } from '../core/features/backbone-spec';
-import { choiceOption, intOption, numberOption } from './options';
+import { choiceOption, intOption, limitedOption } from './options';
 
-/** The training options shared by `train` and `retrain`. */
+/** `--batch-size` for batchSize: the flag of each training option. */
+const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+const NUMERIC_HELP: Partial<Record<NumericTrainOption, string>> = {
+  folds: 'cross-validation folds (default 5)',
+  epochs: 'maximum epochs per model (early stopping may end sooner)',
+  batchSize: 'batch size',
+  learningRate: 'Adam learning rate',
+  seed: 'random seed (splits, initialisation, shuffling)',
+  workers: 'parallel worker processes (default: one per core)',
+  validationFraction: 'share of each training split held out for early stopping',
+  patience: 'epochs without improvement before early stopping',
+};
+
+/** The training options shared by `train` and `retrain`; names, choices and ranges come from the one schema. */
 export function addTrainOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option(
       '--model <name>',
-      'baseline (LeNet-like), cnn, or pretrained (MobileNetV2 embeddings + logistic regression)',
+      `${MODEL_NAMES.join('|')} (baseline: LeNet-like; pretrained: MobileNetV2 embeddings + logistic regression)`,
       choiceOption('--model', MODEL_NAMES),
     )
-    .option('--folds <k>', 'cross-validation folds (default 5)', intOption('--folds', 2))
-    .option('--epochs <n>', 'maximum epochs per model (early stopping may end sooner)', intOption('--epochs'))
-    .option('--batch-size <n>', 'batch size', intOption('--batch-size'))
-    .option('--learning-rate <x>', 'Adam learning rate', numberOption('--learning-rate', 1e-6, 1))
     .option(
       '--backend <name>',
-      'auto|gpu|node|wasm|cpu (auto: tfjs-node-gpu → tfjs-node → wasm → cpu)',
-      choiceOption('--backend', ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const),
-    )
-    .option('--seed <n>', 'random seed (splits, initialisation, shuffling)', intOption('--seed', 0))
-    .option('--workers <n>', 'parallel worker processes (default: one per core)', intOption('--workers'))
+      `${BACKEND_CHOICES.join('|')} (auto: tfjs-node-gpu → tfjs-node → wasm → cpu)`,
+      choiceOption('--backend', BACKEND_CHOICES),
+    );
+  for (const [key, limit] of Object.entries(TRAIN_LIMITS) as [
+    NumericTrainOption,
+    (typeof TRAIN_LIMITS)[NumericTrainOption],
+  ][]) {
+    const flag = flagOf(key);
+    const range = `${limit.min}–${limit.max}`;
+    cmd.option(
+      `${flag} <${limit.integer ? 'n' : 'x'}>`,
+      `${NUMERIC_HELP[key] ?? key} (${range})`,
+      limitedOption(flag, limit),
+    );
+  }
+  return cmd
     .option('--class-weights', 'weight classes against imbalance (default for baseline and cnn)')
     .option('--no-class-weights', 'do not weight classes (default for pretrained)')
     .option('--augment', 'horizontal-flip augmentation')
@@ -42,6 +64,16 @@ export function addTrainOptions(cmd: Command): Command {
       `pretrained: side images are resized to (default ${DEFAULT_BACKBONE_SIZE}; a graph with a fixed input size keeps its own)`,
       intOption('--backbone-size', MIN_BACKBONE_SIZE),
     );
+}
+
+/** The options the user gave, as training-config overrides (commander's camelCase keys are the schema's keys). */
+export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainConfig> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['model', 'backend', 'augment', ...Object.keys(TRAIN_LIMITS)]) {
+    if (opts[key] !== undefined) out[key] = opts[key];
+  }
+  if (typeof opts.classWeights === 'boolean') out.classWeights = opts.classWeights;
+  return out as Partial<TrainConfig>;
 }
 
 /** The backbone options as a spec, or undefined when none was given (the bundled backbone, or the run's own). */
@@ -65,22 +97,4 @@ export function backboneFrom(opts: Record<string, unknown>): BackboneSpec | unde
     node: backboneNode ?? spec.node,
     inputSize: backboneSize ?? spec.inputSize,
   };
-}
-
-export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainConfig> {
-  const out: Partial<TrainConfig> = {};
-  const keys = [
-    'model',
-    'folds',
-    'epochs',
-    'batchSize',
-    'learningRate',
-    'backend',
-    'seed',
-    'workers',
-    'augment',
-  ] as const;
-  for (const k of keys) if (opts[k] !== undefined) (out as Record<string, unknown>)[k] = opts[k];
-  if (typeof opts.classWeights === 'boolean') out.classWeights = opts.classWeights;
-  return out;
 }

@@ -1,29 +1,29 @@
 import type { TrainProgress } from '../core/train';
 import { createProgress, type Progress } from './progress';
 
-/** One progress bar per fold (or per model), fed by training progress events. */
-export function trainProgressPrinter(label: string): (p: TrainProgress) => void {
+/**
+ * One progress bar for a whole training call, fed by the engine's overall progress (folds train in parallel, so
+ * per-fold bars would replace each other and restart their clocks). The ETA is the engine's: measured over the
+ * run so far, an upper bound when early stopping may end folds sooner.
+ */
+export function trainProgressPrinter(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+): (p: TrainProgress) => void {
   let bar: Progress | null = null;
-  let key = '';
   let announcedBackend = false;
   return (p) => {
     if (p.backend && !announcedBackend) {
       announcedBackend = true;
-      process.stderr.write(`${label}: training on the ${p.backend} backend\n`);
+      stream.write(`${label}: training on the ${p.backend} backend\n`);
     }
-    if (p.batches === 0) return; // start/finish notices carry no batch counts
-    const k = `${p.fold}`;
-    if (k !== key) {
-      bar?.done();
-      key = k;
-      bar = createProgress(
-        p.fold === null ? label : `${label} fold ${p.fold + 1}/${p.folds}`,
-        p.epochs * p.batches,
-      );
-    }
-    const done = Math.max(0, (p.epoch - 1) * p.batches + p.batch);
+    if (p.total === 0) return;
+    bar ??= createProgress(label, p.total, stream);
+    bar.setTotal(p.total);
+    const where = p.fold === null ? '' : `fold ${p.fold + 1}/${p.folds} `;
     const pt = p.point ? ` loss ${p.point.loss.toFixed(3)} acc ${p.point.accuracy.toFixed(3)}` : '';
-    bar!.setTotal(p.epochs * p.batches);
-    bar!.tick(done, `epoch ${p.epoch}/${p.epochs}${pt}`);
+    const folds = p.folds > 0 ? `${p.modelsDone}/${p.folds} folds done, ` : '';
+    bar.tick(p.done, `${folds}${where}epoch ${p.epoch}/${p.epochs}${pt}`, p.etaSeconds);
+    if (p.done >= p.total) bar.done();
   };
 }

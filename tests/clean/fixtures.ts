@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readPredProbsCsv, type PredProbsCsv } from '../../src-main/core/clean';
-import { mulberry32 } from '../../src-main/core/random/mulberry32';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 
 /** Seeded uniform PRNG in [0, 1): the core's mulberry32. */
 export const prng = mulberry32;

@@ -45,9 +45,7 @@ describe('relabel CLI pipeline', () => {
     expect(imp.code, imp.stderr).toBe(0);
     const info = JSON.parse(relabel(['info', '--project', project, '--json']).stdout);
     expect(info.dataset.numSamples).toBe(300);
-    expect(info.classes.map((c: { count: number }) => c.count).reduce((a: number, b: number) => a + b)).toBe(
-      300,
-    );
+    expect(info.classCounts.reduce((a: number, b: number) => a + b)).toBe(300);
 
     const train = relabel([
       'train',
@@ -108,8 +106,7 @@ describe('relabel CLI pipeline', () => {
     ]);
     expect(re.code, re.stderr).toBe(0);
     const reInfo = JSON.parse(relabel(['info', '--project', project2, '--json']).stdout);
-    const counts = reInfo.classes.map((c: { count: number }) => c.count);
-    expect(counts).toEqual([0, 1].map((c) => exported.filter((l) => l === c).length));
+    expect(reInfo.classCounts).toEqual([0, 1].map((c) => exported.filter((l) => l === c).length));
 
     const report = JSON.parse(relabel(['report', '--project', project, '--json']).stdout);
     expect(report.crossValidation.metrics.n).toBe(300);

@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { faceSvg, type Accessory } from '../../src-main/core/dataset/demo-faces';
 import { fashionMnistAvailable } from '../../src-main/core/dataset/demo-fashion';
-import { streamFor } from '../../src-main/core/dataset/prng';
+import { streamFor } from '../../src-main/core/random/seeded';
 import { writeDemoDataset } from '../../src-main/core/dataset/demo';
 import { listSeedSource } from '../../src-main/core/dataset/source-seed';
 import { tempDir } from '../helpers/tmp';

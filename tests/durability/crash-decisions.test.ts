@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DecisionAction } from '../../src-shared/domain';
-import { mulberry32 } from '../../src-main/core/dataset/prng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 import { Project } from '../../src-main/core/store/project';
 import { makeProject } from '../helpers/project-fixture';
 import { scratchDir } from './scratch';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src-main/core/dataset/prng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 import { EXPORT_FILES, exportLabels } from '../../src-main/core/export/export';
 import { Project } from '../../src-main/core/store/project';
 import { sha1 } from '../helpers/durability-io';

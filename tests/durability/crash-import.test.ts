@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src-main/core/dataset/prng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 import { Project } from '../../src-main/core/store/project';
 import {
   IMPORT_N,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toHalfBits } from '../../src-main/core/features/float16';
 import { EmbeddingMatrix } from '../../src-main/core/features/linalg';
 import { C_GRID, fitAndPredict, selectC } from '../../src-main/core/features/logistic-cv';
-import { mulberry32 } from '../../src-main/core/random/mulberry32';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 
 /** n samples of `dim` features: class-dependent means (separation × label) plus unit Gaussian noise. */
 function dataset(n: number, dim: number, separation: number, seed: number) {

@@ -5,7 +5,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { expect } from 'vitest';
-import { mulberry32, type Rng } from '../../src-main/core/dataset/prng';
+import { mulberry32, type Rng } from '../../src-main/core/random/seeded';
 
 export { mulberry32, type Rng };
 

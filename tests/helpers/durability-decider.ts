@@ -9,7 +9,7 @@
  * it, it stops, catches every error instead of dying, and prints `done {ops, rows, errors}`.
  */
 import { createService } from '../../src-main/core/service';
-import { mulberry32 } from '../../src-main/core/dataset/prng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 import { args, deadline, describeError, emit, requireArg, type StressSummary } from './durability-io';
 
 const a = args();

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { writeSync } from 'node:fs';
-import { mulberry32 } from '../../src-main/core/dataset/prng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 import type { StoredFold } from '../../src-main/core/store/runs';
 import type { Project } from '../../src-main/core/store/project';
 

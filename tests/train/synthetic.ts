@@ -1,5 +1,5 @@
 import type { TrainingData } from '../../src-main/core/train';
-import { mulberry32 } from '../../src-main/core/train/rng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 
 /**
  * Images of `numClasses` easily separable classes drawn in code: class c is a bright bar at angle

@@ -6,7 +6,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wasmBinaryFolder } from '../../src-main/core/train/backend';
 import { registerFastGradients } from '../../src-main/core/train/gradients';
-import { mulberry32 } from '../../src-main/core/train/rng';
+import { mulberry32 } from '../../src-main/core/random/seeded';
 import { registerWasmTrainingKernels } from '../../src-main/core/train/wasm-kernels';
 
 type ConvCase = {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { nextHint } from '../invocation';
 import { writeDemoDataset, type DemoSource } from '../../core/dataset/demo';
 import { choiceOption, intOption, numberOption } from '../options';
 import { createProgress } from '../progress';
@@ -43,7 +44,7 @@ export function register(program: Command): void {
         `Wrote ${r.count} ${r.source === 'fashion-mnist' ? 'Fashion-MNIST' : 'drawn'} images to ${r.outDir}\n` +
           `  class 0 = ${r.classNames[0]} (${n0}), class 1 = ${r.classNames[1]} (${r.count - n0}); ` +
           `${r.flipped.length} labels flipped (listed in noise_truth.txt)\n` +
-          `Next: relabel import ${r.outDir} --project demo.relabel\n`,
+          nextHint(['import', r.outDir, '--project', 'demo.relabel']),
       );
     });
 }

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import type { FilterBy, RankedBy } from '../../../src-shared/domain';
 import {
+  DEFAULT_FILTER_BY,
+  DEFAULT_RANKED_BY,
   FILTER_BY_METHODS,
   RANKED_BY_METHODS,
-  findLabelIssues,
-  getLabelQualityScores,
-  readPredProbsCsv,
-  suggestedLabels,
-} from '../../core/clean';
+  type FilterBy,
+  type RankedBy,
+} from '../../../src-shared/domain';
+import { findLabelIssues, getLabelQualityScores, readPredProbsCsv, suggestedLabels } from '../../core/clean';
 
 /** Options of `relabel find-issues`, as commander hands them over (strings unparsed). */
 export interface FindIssuesOptions {
@@ -22,7 +22,7 @@ export interface FindIssuesOptions {
 }
 
 function parseFilterBy(value: string | undefined): FilterBy {
-  const v = value ?? 'prune_by_noise_rate';
+  const v = value ?? DEFAULT_FILTER_BY;
   if (!(FILTER_BY_METHODS as readonly string[]).includes(v)) {
     throw new Error(`--filter-by must be one of ${FILTER_BY_METHODS.join(', ')}; got '${v}'`);
   }
@@ -30,7 +30,7 @@ function parseFilterBy(value: string | undefined): FilterBy {
 }
 
 function parseRankedBy(value: string | undefined, flag: string, allowNone: boolean): RankedBy | null {
-  const v = value ?? 'self_confidence';
+  const v = value ?? DEFAULT_RANKED_BY;
   if (allowNone && v === 'none') return null;
   if (!(RANKED_BY_METHODS as readonly string[]).includes(v)) {
     const choices = RANKED_BY_METHODS.join(', ') + (allowNone ? ' or none' : '');

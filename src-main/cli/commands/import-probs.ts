@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { nextHint } from '../invocation';
 import { Project } from '../../core/store/project';
 import { importProbabilities } from '../../core/workflows/import-probs';
 
@@ -14,7 +15,7 @@ export function register(program: Command): void {
       const project = Project.open(opts.project);
       try {
         const runId = importProbabilities(project, opts.csv);
-        process.stdout.write(`Imported as run #${runId}. Next: relabel issues --project ${project.path}\n`);
+        process.stdout.write(`Imported as run #${runId}. ` + nextHint(['issues', '--project', project.path]));
       } finally {
         project.close();
       }

@@ -1,6 +1,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { nextHint } from '../invocation';
+import { CLASS_NAMES_FILE, classNamesArgument } from '../../core/dataset/class-names';
 import { importDataset } from '../../core/dataset/import';
+import type { ClassInfo } from '../../../src-shared/domain';
 import { Project } from '../../core/store/project';
 import { withAbortOnSignal } from '../abort';
 import { choiceOption, intOption } from '../options';
@@ -12,6 +15,8 @@ interface ImportCliOptions {
   inputSize?: number;
   channels: 'auto' | '1' | '3';
   onBadImage: 'skip' | 'stop';
+  classNames?: { names: string[]; source: string };
+  allowEmptyClasses?: boolean;
 }
 
 const SHOWN_SKIPS = 20;
@@ -40,6 +45,12 @@ export function register(program: Command): void {
       'auto',
     )
     .option(
+      '--class-names <file|list>',
+      `names of classes 0, 1, … for integer labels: a file with one name per line or a comma-separated list (default: ${CLASS_NAMES_FILE} beside the label file, if any)`,
+      (v: string) => classNamesArgument(v),
+    )
+    .option('--allow-empty-classes', 'accept class ids below the largest label that no image has')
+    .option(
       '--on-bad-image <mode>',
       'skip: keep going, list unusable images; stop: fail and keep the previous dataset',
       choiceOption('--on-bad-image', ['skip', 'stop'] as const),
@@ -57,6 +68,8 @@ export function register(program: Command): void {
             inputSize: opts.inputSize,
             channels: opts.channels === 'auto' ? 'auto' : (Number(opts.channels) as 1 | 3),
             onBadImage: opts.onBadImage,
+            classNames: opts.classNames?.names,
+            allowEmptyClasses: opts.allowEmptyClasses,
             signal,
             onProgress: (done, total, phase) => {
               if (phase !== 'decoding') return;
@@ -70,10 +83,8 @@ export function register(program: Command): void {
         const d = r.dataset;
         const lines = [
           `Imported ${r.samples} images (${d.format}) from ${d.root} into ${project.path}`,
-          `  model input ${d.inputWidth}x${d.inputHeight}x${d.channels}; classes: ${project
-            .getClasses()
-            .map((c) => `${c.id}=${c.name}`)
-            .join(', ')}`,
+          `  model input ${d.inputWidth}x${d.inputHeight}x${d.channels}`,
+          `  ${describeClasses(project.getClasses(), project.getClassCounts())}`,
         ];
         if (r.decisionsKept || r.decisionsOrphaned) {
           lines.push(
@@ -88,8 +99,7 @@ export function register(program: Command): void {
             lines.push(`    #${s.index} ${s.path}: ${s.reason}`);
           if (r.skipped.length > SHOWN_SKIPS) lines.push(`    … and ${r.skipped.length - SHOWN_SKIPS} more`);
         }
-        lines.push(`Next: relabel train --project ${project.path}`);
-        process.stdout.write(lines.join('\n') + '\n');
+        process.stdout.write(lines.join('\n') + '\n' + nextHint(['train', '--project', project.path]));
       } finally {
         progress?.done();
         project.close();
@@ -98,4 +108,11 @@ export function register(program: Command): void {
           for (const suffix of ['', '-wal', '-shm']) rmSync(opts.project + suffix, { force: true });
       }
     });
+}
+
+/** "2 classes: 0 footwear (400), 1 other (1,600)" — the class count stated, every class with its images. */
+function describeClasses(classes: ClassInfo[], counts: number[]): string {
+  const list = classes.map((c) => `${c.id} ${c.name} (${(counts[c.id] ?? 0).toLocaleString('en')})`);
+  const empty = classes.filter((c) => !counts[c.id]).length;
+  return `${classes.length} classes: ${list.join(', ')}${empty ? `; ${empty} without any image` : ''}`;
 }

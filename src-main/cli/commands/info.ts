@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
+import { projectSummary } from '../../core/workflows/project-summary';
 import { projectReport } from '../../core/workflows/report';
+import { invokedAs } from '../invocation';
 
 export function register(program: Command): void {
   program
@@ -19,15 +21,11 @@ export function register(program: Command): void {
     });
 }
 
+/** The project summary (the one the app shows), plus the run list, orphaned decisions and the report. */
 export function projectInfoOf(project: Project) {
-  const dataset = project.getDatasetInfo();
-  const classes = project.getClasses();
-  const counts = dataset ? project.getClassCounts() : [];
-  const issueSet = project.issues.latest();
+  const summary = projectSummary(project);
   return {
-    project: project.path,
-    dataset,
-    classes: classes.map((c) => ({ ...c, count: counts[c.id] ?? 0 })),
+    ...summary,
     runs: project.runs.list().map((r) => ({
       id: r.id,
       kind: r.kind,
@@ -37,17 +35,15 @@ export function projectInfoOf(project: Project) {
       accuracy: r.metrics?.accuracy ?? null,
       hter: r.metrics?.hter ?? null,
     })),
-    issues: issueSet ? { ...issueSet, reviewed: project.issues.reviewedCount(issueSet.id) } : null,
-    decisions: project.decisions.counts(),
     orphanedDecisions: project.decisions.orphaned().length,
-    report: dataset ? projectReport(project) : null,
+    report: summary.dataset ? projectReport(project, summary) : null,
   };
 }
 
 function formatInfo(info: ReturnType<typeof projectInfoOf>): string {
-  const lines = [`Project ${info.project}`];
+  const lines = [`Project ${info.projectPath}`];
   if (!info.dataset) {
-    lines.push('  no dataset yet: import one with `relabel import <images-dir> --project <file>`');
+    lines.push(`  no dataset yet: import one with \`${invokedAs()} import <images-dir> --project <file>\``);
     return lines.join('\n') + '\n';
   }
   const d = info.dataset;
@@ -55,19 +51,20 @@ function formatInfo(info: ReturnType<typeof projectInfoOf>): string {
     `  dataset: ${d.numSamples} images (${d.format}) from ${d.root}, model input ${d.inputWidth}x${d.inputHeight}x${d.channels}`,
   );
   for (const c of info.classes) {
-    lines.push(`    class ${c.id} ${c.name}: ${c.count} (${((100 * c.count) / d.numSamples).toFixed(1)}%)`);
+    const count = info.classCounts[c.id] ?? 0;
+    lines.push(`    class ${c.id} ${c.name}: ${count} (${((100 * count) / d.numSamples).toFixed(1)}%)`);
   }
   lines.push(`  runs: ${info.runs.length}`);
   for (const r of info.runs) {
     const m = r.accuracy === null ? '' : `  accuracy ${r.accuracy.toFixed(4)}  HTER ${r.hter!.toFixed(4)}`;
     lines.push(`    #${r.id} ${r.kind} ${r.status} ${r.backend ?? ''}${m}`);
   }
-  if (info.issues) {
+  if (info.issueSet) {
     lines.push(
-      `  issues: ${info.issues.count} (${info.issues.filterBy}, ranked by ${info.issues.rankedBy}), ${info.issues.reviewed} reviewed`,
+      `  issues: ${info.issueSet.count} (${info.issueSet.filterBy}, ranked by ${info.issueSet.rankedBy}), ${info.counts.reviewed} reviewed`,
     );
   }
-  const dc = info.decisions;
+  const dc = info.counts.decisions;
   lines.push(`  decisions: ${dc.keep} keep, ${dc.relabel} relabel, ${dc.exclude} exclude`);
   if (info.orphanedDecisions)
     lines.push(`  ${info.orphanedDecisions} decisions refer to images no longer in the dataset`);

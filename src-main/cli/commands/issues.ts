@@ -1,21 +1,18 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import {
+  DEFAULT_FILTER_BY,
+  DEFAULT_RANKED_BY,
+  FILTER_BY_METHODS,
+  MAX_AVERAGED_RUNS,
+  RANKED_BY_METHODS,
+  type FilterBy,
+  type RankedBy,
+} from '../../../src-shared/domain';
+import { writeIssuesCsv, ISSUES_CSV_HEADER } from '../../core/export/issues-csv';
 import { Project } from '../../core/store/project';
-import { writeFileAtomic } from '../../core/export/atomic-write';
-import { csvLine } from '../../core/export/csv';
 import { computeIssueSet } from '../../core/workflows/label-issues';
 import { choiceOption, intOption } from '../options';
-import { MAX_AVERAGED_RUNS, type FilterBy, type RankedBy } from '../../../src-shared/domain';
-
-const FILTERS = [
-  'prune_by_noise_rate',
-  'prune_by_class',
-  'both',
-  'confident_learning',
-  'predicted_neq_given',
-  'low_self_confidence',
-  'low_normalized_margin',
-] as const;
-const RANKINGS = ['self_confidence', 'normalized_margin', 'confidence_weighted_entropy'] as const;
+import { nextHint } from '../invocation';
 
 /** `--runs 3,5,8`: at least two distinct run ids. */
 function runList(v: string): number[] {
@@ -42,20 +39,17 @@ export function register(program: Command): void {
     )
     .option(
       '--filter-by <method>',
-      FILTERS.join('|'),
-      choiceOption('--filter-by', FILTERS),
-      'prune_by_noise_rate',
+      FILTER_BY_METHODS.join('|'),
+      choiceOption('--filter-by', FILTER_BY_METHODS),
+      DEFAULT_FILTER_BY,
     )
     .option(
       '--ranked-by <method>',
-      RANKINGS.join('|'),
-      choiceOption('--ranked-by', RANKINGS),
-      'self_confidence',
+      RANKED_BY_METHODS.join('|'),
+      choiceOption('--ranked-by', RANKED_BY_METHODS),
+      DEFAULT_RANKED_BY,
     )
-    .option(
-      '--out <file>',
-      'also write the ranked issues as CSV (rank,index,file,given_label,suggested_label,label_quality)',
-    )
+    .option('--out <file>', `also write the ranked issues as CSV (${ISSUES_CSV_HEADER.join(',')})`)
     .action(
       (opts: {
         project: string;
@@ -75,26 +69,16 @@ export function register(program: Command): void {
             filterBy: opts.filterBy,
             rankedBy: opts.rankedBy,
           });
-          const n = project.getDatasetInfo()!.numSamples;
-          if (opts.out) {
-            const rows = project.issues.page(set.id, { status: 'all' }, 0, Number.MAX_SAFE_INTEGER).rows;
-            writeFileAtomic(
-              opts.out,
-              csvLine(['rank', 'index', 'file', 'given_label', 'suggested_label', 'label_quality']) +
-                rows
-                  .map((r) =>
-                    csvLine([r.rank, r.sampleIndex, r.path, r.givenLabel, r.suggestedLabel, r.quality]),
-                  )
-                  .join(''),
-            );
-          }
+          const n = project.requireDataset().numSamples;
+          if (opts.out) writeIssuesCsv(project, set.id, opts.out);
           process.stdout.write(
             `${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (set.runIds.length > 1
                 ? ` on the average of runs ${set.runIds.map((r) => `#${r}`).join(', ')}`
                 : '') +
               (opts.out ? `; written to ${opts.out}` : '') +
-              `\nReview them: relabel serve --project ${project.path}\n`,
+              '\n' +
+              nextHint(['serve', '--project', project.path], 'Review them:'),
           );
         } finally {
           project.close();

@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
-import { runCrossValidation } from '../../core/workflows/cross-validation-run';
+import { trainAndRankIssues } from '../../core/workflows/train-and-rank';
 import { intOption } from '../options';
 import { addTrainOptions, backboneFrom, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
+import { nextHint } from '../invocation';
 
 export function register(program: Command): void {
   addTrainOptions(
     program
       .command('train')
       .description(
-        'K-fold cross-validation: one out-of-fold probability vector per image, stored in the project',
+        'K-fold cross-validation (one out-of-fold probability vector per image, stored in the project), then ' +
+          'ranks the label issues with confident learning (prune_by_noise_rate, self_confidence), which become ' +
+          'the review queue: exactly what the Train page does. `relabel issues` re-ranks with other methods.',
       )
       .requiredOption('--project <file>', 'project file (*.relabel)')
       .option(
@@ -22,8 +25,8 @@ export function register(program: Command): void {
   ).action(async (opts: Record<string, unknown>) => {
     const project = Project.open(opts.project as string);
     try {
-      const runId = await withAbortOnSignal((signal) =>
-        runCrossValidation(project, trainConfigFrom(opts), {
+      const { runId, issueSet } = await withAbortOnSignal((signal) =>
+        trainAndRankIssues(project, trainConfigFrom(opts), {
           signal,
           resumeRunId: opts.resume as number | undefined,
           backbone: backboneFrom(opts),
@@ -33,9 +36,11 @@ export function register(program: Command): void {
       );
       const run = project.runs.get(runId)!;
       const m = run.metrics!;
+      const n = project.requireDataset().numSamples;
       process.stdout.write(
         `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)} (vs given labels)\n` +
-          `Next: relabel issues --project ${project.path}\n`,
+          `${issueSet.count} label issues among ${n} images ranked for review (${issueSet.filterBy}, ${issueSet.rankedBy})\n` +
+          nextHint(['serve', '--project', project.path]),
       );
     } finally {
       project.close();

@@ -2,7 +2,12 @@
  * cleanlab `filter.find_label_issues` for single-label classification, without multiprocessing (results do not
  * depend on n_jobs in cleanlab either).
  */
-import type { FilterBy, RankedBy } from '../../../src-shared/domain';
+import {
+  FILTER_BY_METHODS,
+  RANKED_BY_METHODS,
+  type FilterBy,
+  type RankedBy,
+} from '../../../src-shared/domain';
 import { groupedSelfConfidence, indexRowsByClass } from './class-index';
 import { dropIssuesCloseToGivenLabel } from './close-to-given-label';
 import { confidentJointFromValidated, confidentThresholds, offDiagonalIssueMask } from './confident-joint';
@@ -16,18 +21,8 @@ import {
   pruneWorkspace,
   transpose,
 } from './prune';
-import { maskToRows, orderRowsByScore, RANKED_BY_METHODS, rowScorer } from './rank';
+import { maskToRows, orderRowsByScore, rowScorer } from './rank';
 import { validateInputs, validateSquareMatrix, type ProbabilityMatrix } from './validate';
-
-export const FILTER_BY_METHODS: readonly FilterBy[] = [
-  'prune_by_noise_rate',
-  'prune_by_class',
-  'both',
-  'confident_learning',
-  'predicted_neq_given',
-  'low_self_confidence',
-  'low_normalized_margin',
-];
 
 export interface FindLabelIssuesOptions {
   /** Which rows to flag (default 'prune_by_noise_rate', cleanlab's default). */
@@ -53,12 +48,12 @@ const ONLY_PRUNE_FILTERS: readonly FilterBy[] = [
 
 function checkOptions(options: FindLabelIssuesOptions, K: number): void {
   const filterBy = options.filterBy ?? 'prune_by_noise_rate';
-  if (!FILTER_BY_METHODS.includes(filterBy)) {
+  if (!(FILTER_BY_METHODS as readonly string[]).includes(filterBy)) {
     throw new Error(
       `unknown filterBy '${String(filterBy)}' (expected one of ${FILTER_BY_METHODS.join(', ')})`,
     );
   }
-  if (options.rankedBy != null && !RANKED_BY_METHODS.includes(options.rankedBy)) {
+  if (options.rankedBy != null && !(RANKED_BY_METHODS as readonly string[]).includes(options.rankedBy)) {
     throw new Error(
       `unknown rankedBy '${String(options.rankedBy)}' (expected one of ${RANKED_BY_METHODS.join(', ')} or null)`,
     );

@@ -12,7 +12,9 @@ export {
 export type { LatentEstimates, LatentOptions, NoiseMatrices, PyMethod } from './noise-matrices';
 export { estimateLatent, estimateNoiseMatrices } from './noise-matrices';
 export type { FindLabelIssuesOptions } from './filter';
-export { FILTER_BY_METHODS, findLabelIssues, findLabelIssuesMask } from './filter';
-export { RANKED_BY_METHODS, getLabelQualityScores, orderLabelIssues, suggestedLabels } from './rank';
+// The method names are the contract's (one list); re-exported for the engine's users.
+export { FILTER_BY_METHODS, RANKED_BY_METHODS } from '../../../src-shared/domain';
+export { findLabelIssues, findLabelIssuesMask } from './filter';
+export { getLabelQualityScores, orderLabelIssues, suggestedLabels } from './rank';
 export type { PredProbsCsv } from './pred-probs-csv';
 export { parsePredProbsCsv, readPredProbsCsv } from './pred-probs-csv';

@@ -9,12 +9,6 @@ import { validateInputs, type ProbabilityMatrix } from './validate';
 /** Lower clip of probabilities used as divisors (cleanlab's `CLIPPING_LOWER_BOUND`). */
 const CLIPPING_LOWER_BOUND = 1e-6;
 
-export const RANKED_BY_METHODS: readonly RankedBy[] = [
-  'self_confidence',
-  'normalized_margin',
-  'confidence_weighted_entropy',
-];
-
 /** Score of one row of a validated matrix, given that row's label. */
 export type RowScorer = (row: number, label: number) => number;
 

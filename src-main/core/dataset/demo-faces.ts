@@ -1,4 +1,4 @@
-import { pick, randInt, uniform, type Rng } from './prng';
+import { pick, randInt, uniform, type Rng } from '../random/seeded';
 
 const SKIN = ['#f9d7c0', '#f1c27d', '#e0ac69', '#c68642', '#a56a3a', '#8d5524', '#5c3a21', '#ffdbac'];
 const HAIR = [

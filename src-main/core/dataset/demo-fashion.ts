@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readIdxFile } from './idx-file';
 import { findIdxFiles } from './source-idx';
-import { shuffle, type Rng } from './prng';
+import { shuffleInPlace, type Rng } from '../random/seeded';
 
 /** Where the Fashion-MNIST IDX files are looked for (override with RELABEL_FASHION_MNIST_DIR). */
 export const fashionMnistDir = (): string =>
@@ -53,8 +53,11 @@ export function pickFashionImages(rng: Rng, count: number, n0: number): FashionP
       `Fashion-MNIST has ${foot.length} footwear and ${rest.length} other images; ${count} images with ${n0} footwear do not fit`,
     );
   }
-  const chosen = [...shuffle(rng, foot).slice(0, n0), ...shuffle(rng, rest).slice(0, count - n0)];
-  shuffle(rng, chosen);
+  const chosen = [
+    ...shuffleInPlace(rng, foot).slice(0, n0),
+    ...shuffleInPlace(rng, rest).slice(0, count - n0),
+  ];
+  shuffleInPlace(rng, chosen);
   const size = w * h;
   return chosen.map((i) => ({
     pixels: images.data.slice(i * size, (i + 1) * size),

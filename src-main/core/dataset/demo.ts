@@ -1,3 +1,4 @@
+import { CLASS_NAMES_FILE } from './class-names';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -11,7 +12,7 @@ import {
   pickFashionImages,
 } from './demo-fashion';
 import { IMAGES_SUBFOLDER, LABEL_FILE } from './detect-source';
-import { mulberry32, sampleIndices, shuffle, streamFor } from './prng';
+import { mulberry32, sampleIndices, shuffleInPlace, streamFor } from '../random/seeded';
 
 export type DemoSource = 'auto' | 'procedural' | 'fashion-mnist';
 
@@ -79,7 +80,10 @@ export async function writeDemoDataset(outDir: string, opts: DemoOptions = {}): 
         .toBuffer();
     classNames = ['footwear', 'other'];
   } else {
-    cleanLabels = shuffle(rng, [...new Array<number>(n0).fill(0), ...new Array<number>(count - n0).fill(1)]);
+    cleanLabels = shuffleInPlace(rng, [
+      ...new Array<number>(n0).fill(0),
+      ...new Array<number>(count - n0).fill(1),
+    ]);
     render = (i) => {
       const r = streamFor(seed, i);
       const accessories: Accessory[] = cleanLabels[i] === 0 ? pickAccessories(r) : [];
@@ -102,6 +106,7 @@ export async function writeDemoDataset(outDir: string, opts: DemoOptions = {}): 
   });
   await writeFile(join(dir, LABEL_FILE), givenLabels.join('\n') + '\n');
   await writeFile(join(dir, NOISE_TRUTH_FILE), flipped.map((i) => `${i}\n`).join(''));
+  await writeFile(join(dir, CLASS_NAMES_FILE), classNames.map((name) => `${name}\n`).join(''));
   await writeFile(
     join(dir, 'README.txt'),
     readme({ source, size, noise, seed, count, n0, flipped, classNames }),
@@ -169,8 +174,9 @@ function readme(o: {
     `Files:\n` +
     `  train_img/000001.jpg ...  the images; line i of label_train.txt is the label of image i (1-based).\n` +
     `  label_train.txt           the given labels, one 0/1 per line, WITH label noise.\n` +
+    `  classes.txt               the class names: line k names class k-1 (Relabel reads it on import).\n` +
     `  noise_truth.txt           0-based line numbers of the ${o.flipped.length} labels that were flipped\n` +
     `                            (noise ${o.noise}), ascending: the answer key for evaluating a cleaner.\n\n` +
-    `Try it:\n  relabel import ${'<this folder>'} --project demo.relabel\n`
+    `Try it (in the Relabel folder):\n  npx relabel import ${'<this folder>'} --project demo.relabel\n`
   );
 }

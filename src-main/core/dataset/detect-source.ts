@@ -5,7 +5,7 @@ import { listCsvSource } from './source-csv';
 import { findIdxFiles, listIdxSource } from './source-idx';
 import { listImageFolderSource } from './source-imagefolder';
 import { listSeedSource } from './source-seed';
-import type { DatasetListing, SourceSpec } from './source-types';
+import type { ClassNaming, DatasetListing, SourceSpec } from './source-types';
 
 export const LABEL_FILE = 'label_train.txt';
 export const IMAGES_SUBFOLDER = 'train_img';
@@ -77,20 +77,25 @@ function seedImagesDir(dir: string): string {
   return isDir(sub) ? sub : dir;
 }
 
-/** Lists the entries of a resolved source (no image is decoded). */
-export function listSource(spec: SourceSpec): DatasetListing {
+/**
+ * Lists the entries of a resolved source (no image is decoded). Integer labels are named by `naming.names`, else
+ * by a classes.txt beside the label file, else by number.
+ */
+export function listSource(spec: SourceSpec, naming: ClassNaming = {}): DatasetListing {
   switch (spec.kind) {
     case 'seed':
-      return listSeedSource(spec.images, spec.labels);
+      return listSeedSource(spec.images, spec.labels, naming);
     case 'imagefolder':
+      if (naming.names)
+        throw new Error(`${spec.root}: class folders name the classes; --class-names does not apply`);
       return listImageFolderSource(spec.root);
     case 'csv':
-      return listCsvSource(spec.csv);
+      return listCsvSource(spec.csv, naming);
     case 'idx': {
-      if (spec.labels) return listIdxSource(spec.images, spec.labels);
+      if (spec.labels) return listIdxSource(spec.images, spec.labels, naming);
       const pair = findIdxFiles(spec.images);
       if (!pair) throw new Error(`${spec.images} is not an IDX images file or prefix`);
-      return listIdxSource(pair.images, pair.labels);
+      return listIdxSource(pair.images, pair.labels, naming);
     }
   }
 }

@@ -18,6 +18,10 @@ export interface ImportOptions {
   /** Square model input side; default: the images' own size (see chooseInputShape) or 64. */
   inputSize?: number;
   channels?: Channels | 'auto';
+  /** Names of classes 0..K-1 for integer labels (default: classes.txt beside the label file, else numbers). */
+  classNames?: string[];
+  /** Accept class ids below the largest label that no image carries (default: an error naming the line). */
+  allowEmptyClasses?: boolean;
   /** 'skip': keep going and report bad images; 'stop': fail the import and keep the previous dataset. */
   onBadImage: 'skip' | 'stop';
   /** Images decoded at the same time (bounded memory). */
@@ -66,7 +70,11 @@ export async function importDataset(
   opts.signal?.throwIfAborted();
   progress(0, 1, 'listing', true);
   const spec = typeof source === 'string' ? detectSource(source, { labels: opts.labels }) : source;
-  const listing = listSource(spec);
+  const listing = listSource(spec, {
+    names: opts.classNames,
+    namesSource: 'the given class names',
+    allowEmptyClasses: opts.allowEmptyClasses,
+  });
   const n = listing.entries.length;
   progress(1, 1, 'listing', true);
   opts.signal?.throwIfAborted();

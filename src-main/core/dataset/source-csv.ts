@@ -4,7 +4,8 @@ import type { ClassInfo } from '../../../src-shared/domain';
 import { parseCsvLine } from './csv-lines';
 import { assertNoCaseCollisions, toPosix } from './image-files';
 import { parseLabel, splitLines } from './label-file';
-import { assertSeveralLabels, numericClasses, type FileListing } from './source-types';
+import { classNamesBeside } from './class-names';
+import { integerClasses, type ClassNaming, type FileListing } from './source-types';
 
 const PATH_COLUMNS = ['path', 'file', 'filename', 'image', 'filepath'];
 const LABEL_COLUMNS = ['label', 'class', 'target'];
@@ -15,7 +16,7 @@ const LABEL_COLUMNS = ['label', 'class', 'target'];
  * Labels are either all integers (used as class ids) or class names (ids by code-point order of the
  * unique names). Samples keep the row order.
  */
-export function listCsvSource(csvFile: string): FileListing {
+export function listCsvSource(csvFile: string, naming: ClassNaming = {}): FileListing {
   const file = resolve(csvFile);
   let text: string;
   try {
@@ -55,7 +56,7 @@ export function listCsvSource(csvFile: string): FileListing {
   }
   if (paths.length === 0) throw new Error(`${file} lists no images (only a header)`);
   assertNoCaseCollisions(paths, file);
-  const { labels, classes } = labelsOf(rawLabels, file);
+  const { labels, classes } = labelsOf(rawLabels, file, naming);
   return {
     format: 'csv',
     root,
@@ -78,11 +79,24 @@ function toRootRelative(root: string, raw: string, file: string, lineNo: number)
   return toPosix(rel);
 }
 
-function labelsOf(raw: string[], file: string): { labels: number[]; classes: ClassInfo[] } {
+/** Integer labels (named by classes.txt or the caller, else by number), or class names as labels. */
+function labelsOf(
+  raw: string[],
+  file: string,
+  naming: ClassNaming,
+): { labels: number[]; classes: ClassInfo[] } {
   if (raw.every((l) => /^\d+$/.test(l))) {
     const labels = raw.map((l, i) => parseLabel(l, file, i + 2));
-    return { labels, classes: numericClasses(assertSeveralLabels(labels, file)) };
+    const beside = naming.names ? null : classNamesBeside(file);
+    const classes = integerClasses(
+      labels,
+      { file, at: (i) => `${file}:${i + 2}` },
+      beside ? { ...naming, names: beside.names, namesSource: beside.file } : naming,
+    );
+    return { labels, classes };
   }
+  if (naming.names)
+    throw new Error(`${file} names its classes in its label column; --class-names does not apply`);
   const names = [...new Set(raw)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (names.length === 1) throw new Error(`only one class (label "${names[0]}") in ${file}, need at least 2`);
   const id = new Map(names.map((n, i) => [n, i]));

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readIdxFile } from './idx-file';
-import { assertSeveralLabels, numericClasses, type IdxListing } from './source-types';
+import { classNamesBeside } from './class-names';
+import { integerClasses, type ClassNaming, type IdxListing } from './source-types';
 
 /** Images/labels naming schemes of the MNIST family, each with and without `.gz`. */
 const SCHEMES: [images: string, labels: string][] = [
@@ -59,7 +60,7 @@ function labelsFor(imagesFile: string, labelsBase: string): string {
 }
 
 /** Every image of an IDX pair, held in memory as raw grayscale (MNIST train: 47 MB), paths `idx:<n>`. */
-export function listIdxSource(imagesFile: string, labelsFile: string): IdxListing {
+export function listIdxSource(imagesFile: string, labelsFile: string, naming: ClassNaming = {}): IdxListing {
   const images = readIdxFile(resolve(imagesFile), 3);
   const labels = readIdxFile(resolve(labelsFile), 1);
   const [count, height, width] = images.dims;
@@ -68,13 +69,19 @@ export function listIdxSource(imagesFile: string, labelsFile: string): IdxListin
   }
   if (count === 0) throw new Error(`${imagesFile} holds no images`);
   if (width === 0 || height === 0) throw new Error(`${imagesFile} has empty ${width}×${height} images`);
-  const maxLabel = assertSeveralLabels(labels.data, resolve(labelsFile));
+  const labelPath = resolve(labelsFile);
+  const beside = naming.names ? null : classNamesBeside(labelPath);
+  const classes = integerClasses(
+    labels.data,
+    { file: labelPath, at: (i) => `${labelPath}: label #${i}` },
+    beside ? { ...naming, names: beside.names, namesSource: beside.file } : naming,
+  );
   return {
     format: 'idx',
     root: dirname(resolve(imagesFile)),
     labelSource: resolve(labelsFile),
     entries: Array.from(labels.data, (label, i) => ({ path: `idx:${i}`, label })),
-    classes: numericClasses(maxLabel),
+    classes,
     images: { data: images.data, count, width, height },
   };
 }

@@ -45,21 +45,68 @@ export type SourceSpec =
   | { kind: 'csv'; csv: string }
   | { kind: 'idx'; images: string; labels?: string };
 
-/** Classes 0..max(label), named by their number (label files carry no class names). */
-export function numericClasses(maxLabel: number): ClassInfo[] {
-  return Array.from({ length: maxLabel + 1 }, (_, id) => ({ id, name: String(id) }));
+/** How integer labels get their class names and how strict the class list is. */
+export interface ClassNaming {
+  /** Class k is names[k]; the labels must lie in 0..names.length-1. */
+  names?: string[];
+  /** Where the names came from, for error messages (e.g. the classes.txt path). */
+  namesSource?: string;
+  /** Accept class ids below the largest label that no image carries (otherwise an error names the line). */
+  allowEmptyClasses?: boolean;
 }
 
-/** A dataset with one class cannot be cleaned (nor trained on): say so with the label that was found. */
-export function assertSeveralLabels(labels: Iterable<number>, where: string): number {
-  let max = -1;
-  const seen = new Set<number>();
-  for (const l of labels) {
-    seen.add(l);
-    if (l > max) max = l;
+/**
+ * The classes of integer labels: 0..K-1, K = the number of names when the classes are named (a label ≥ K is an
+ * error naming its line), else the largest label + 1, each named by its number. Without names, an id that no
+ * image carries is almost always a stray label (one "7" in a binary file), so it is an error naming the line of
+ * the largest label unless `allowEmptyClasses` is set. `source.at(i)` names the file and line of label i.
+ */
+export function integerClasses(
+  labels: ArrayLike<number>,
+  source: { file: string; at: (i: number) => string },
+  naming: ClassNaming = {},
+): ClassInfo[] {
+  const where = source.at;
+  const counts = new Map<number, number>();
+  let maxAt = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i];
+    counts.set(l, (counts.get(l) ?? 0) + 1);
+    if (l > labels[maxAt]) maxAt = i;
   }
-  if (seen.size === 1) {
-    throw new Error(`only one class (label ${[...seen][0]}) in ${where}, need at least 2`);
+  if (counts.size === 1) {
+    throw new Error(`only one class (label ${labels[0]}) in ${source.file}, need at least 2`);
   }
-  return max;
+  const { names } = naming;
+  if (names) {
+    for (let i = 0; i < labels.length; i++) {
+      if (labels[i] >= names.length) {
+        throw new Error(
+          `${where(i)}: label ${labels[i]}, but ${naming.namesSource ?? 'the class names'} name only ` +
+            `${names.length} classes (0–${names.length - 1})`,
+        );
+      }
+    }
+    return names.map((name, id) => ({ id, name }));
+  }
+  const k = labels[maxAt] + 1;
+  const empty = Array.from({ length: k }, (_, id) => id).filter((id) => !counts.has(id));
+  if (empty.length > 0 && !naming.allowEmptyClasses) {
+    const used = [...counts.keys()].sort((a, b) => a - b);
+    throw new Error(
+      `${where(maxAt)}: label ${labels[maxAt]} makes ${k} classes, but no image has ${describeIds(empty)} ` +
+        `(labels used: ${describeIds(used)}). Fix the label, name the classes in classes.txt, or import with ` +
+        `--allow-empty-classes`,
+    );
+  }
+  return Array.from({ length: k }, (_, id) => ({ id, name: String(id) }));
+}
+
+/** "class 3", "classes 2, 5" or "classes 2–6". */
+function describeIds(ids: number[]): string {
+  if (ids.length === 1) return `class ${ids[0]}`;
+  const contiguous = ids.every((id, i) => i === 0 || id === ids[i - 1] + 1);
+  if (contiguous && ids.length > 2) return `classes ${ids[0]}–${ids.at(-1)}`;
+  const shown = ids.slice(0, 10).join(', ');
+  return `classes ${shown}${ids.length > 10 ? `, … (${ids.length} in all)` : ''}`;
 }

@@ -1,5 +1,6 @@
 import { importDataset } from '../dataset/import';
 import { exportLabels } from '../export/export';
+import { defaultTrainConfig } from '../train';
 import { projectSummary } from '../workflows/project-summary';
 import type { Handlers, ServiceContext } from './context';
 
@@ -13,6 +14,7 @@ export function projectHandlers(
       ...projectSummary(project, ctx.classCounts),
       annotator: ctx.annotator,
       activeJobs: jobs.active(),
+      trainDefaults: defaultTrainConfig(),
     }),
 
     importDataset: (input) => {
@@ -23,6 +25,8 @@ export function projectHandlers(
           labels: input.labels,
           inputSize: input.inputSize,
           onBadImage: input.onBadImage,
+          classNames: input.classNames,
+          allowEmptyClasses: input.allowEmptyClasses,
           signal: job.signal,
           onProgress: (done, total, phase) => job.update({ done, total, phase: phase ?? 'importing' }),
         });

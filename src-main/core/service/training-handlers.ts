@@ -58,15 +58,18 @@ export function trainingHandlers(
   };
 }
 
-/** Training progress as job events: overall done/total across folds, the latest epoch's point. */
+/**
+ * Training progress as job events: progress over the whole run (folds train in parallel, so a per-fold position
+ * would jump back and forth), the latest epoch's point and which fold it belongs to.
+ */
 function reportTraining(job: JobHandle, label: string) {
   return (p: TrainProgress) =>
     job.update({
-      phase: p.fold === null ? label : `${label}: fold ${p.fold + 1}/${p.folds}`,
+      phase: p.folds > 0 ? `${label}: ${p.modelsDone} of ${p.folds} folds done` : label,
       fold: p.fold,
       epoch: p.epoch,
-      done: (p.fold ?? 0) * p.epochs * p.batches + Math.max(0, (p.epoch - 1) * p.batches + p.batch),
-      total: p.folds * p.epochs * p.batches,
+      done: p.done,
+      total: p.total,
       etaSeconds: p.etaSeconds,
       point: p.point
         ? {

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { MODEL_NAMES, type ModelName, type TrainConfig } from '../../../src-shared/domain';
+import type { ModelName, TrainConfig } from '../../../src-shared/domain';
+import { TRAIN_LIMITS, trainConfigSchema } from '../../../src-shared/train-config';
+import { formatZodIssues } from '../../../src-shared/validate';
 
 /**
  * Defaults: the LeNet-like baseline, 5 folds (cleanlab's default), up to 15 epochs with early stopping on
@@ -18,7 +20,7 @@ export function defaultTrainConfig(model: ModelName = 'baseline'): TrainConfig {
     learningRate: 1e-3,
     backend: 'auto',
     seed: 42,
-    workers: availableParallelism(),
+    workers: Math.min(availableParallelism(), TRAIN_LIMITS.workers.max),
     validationFraction: 0.1,
     patience: 3,
     classWeights: model !== 'pretrained',
@@ -26,25 +28,8 @@ export function defaultTrainConfig(model: ModelName = 'baseline'): TrainConfig {
   };
 }
 
-const positiveInt = (v: number) => Number.isInteger(v) && v >= 1;
-
-/** Throws an Error naming the first invalid field. */
+/** Checks a complete configuration against the one training schema; throws an Error naming every bad field. */
 export function validateTrainConfig(c: TrainConfig): void {
-  const fail = (field: string, want: string, got: unknown) => {
-    throw new Error(`invalid training config: ${field} must be ${want}, got ${JSON.stringify(got)}`);
-  };
-  if (!MODEL_NAMES.includes(c.model)) fail('model', MODEL_NAMES.join(' | '), c.model);
-  if (!Number.isInteger(c.folds) || c.folds < 2) fail('folds', 'an integer ≥ 2', c.folds);
-  if (!positiveInt(c.epochs)) fail('epochs', 'an integer ≥ 1', c.epochs);
-  if (!positiveInt(c.batchSize)) fail('batchSize', 'an integer ≥ 1', c.batchSize);
-  if (!(c.learningRate > 0 && c.learningRate < 10))
-    fail('learningRate', 'a number in (0, 10)', c.learningRate);
-  if (!['auto', 'gpu', 'node', 'wasm', 'cpu'].includes(c.backend))
-    fail('backend', 'auto|gpu|node|wasm|cpu', c.backend);
-  if (!Number.isInteger(c.seed)) fail('seed', 'an integer', c.seed);
-  if (!positiveInt(c.workers)) fail('workers', 'an integer ≥ 1', c.workers);
-  if (!(c.validationFraction >= 0 && c.validationFraction < 1)) {
-    fail('validationFraction', 'a number in [0, 1)', c.validationFraction);
-  }
-  if (!Number.isInteger(c.patience) || c.patience < 0) fail('patience', 'an integer ≥ 0', c.patience);
+  const r = trainConfigSchema.safeParse(c);
+  if (!r.success) throw new Error(`invalid training config: ${formatZodIssues(r.error)}`);
 }

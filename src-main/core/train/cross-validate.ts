@@ -3,7 +3,7 @@ import { validateTrainConfig } from './config';
 import { argmaxRows, computeMetrics } from './metrics';
 import { runModelJobs, type ModelJob, type ModelJobResult } from './pool';
 import { earlyStoppingNote, ProgressTracker } from './progress';
-import { deriveSeed } from './rng';
+import { deriveSeed } from '../random/seeded';
 import { stratifiedKFold } from './split';
 import type { FoldResult, TrainingData, TrainProgress } from './types';
 

@@ -7,6 +7,7 @@ export class ProgressTracker {
   private readonly started = Date.now();
   private readonly done = new Map<string, number>();
   private readonly totals = new Map<string, number>();
+  private readonly finishedModels = new Set<string>();
   backend: BackendName | null = null;
 
   constructor(
@@ -23,15 +24,17 @@ export class ProgressTracker {
     return Math.max(1, Math.ceil((m.trainIndices.length * (1 - this.validationFraction)) / this.batchSize));
   }
 
-  private eta(): number | null {
+  /** Whole-call progress in batches and the time left at the pace so far. */
+  private overall(): Pick<TrainProgress, 'done' | 'total' | 'modelsDone' | 'etaSeconds'> {
     let done = 0;
     let total = 0;
     for (const [k, t] of this.totals) {
       total += t;
       done += Math.min(t, this.done.get(k) ?? 0);
     }
-    if (done === 0) return null;
-    return Math.round((((Date.now() - this.started) / 1000) * (total - done)) / done);
+    const etaSeconds =
+      done === 0 ? null : Math.round((((Date.now() - this.started) / 1000) * (total - done)) / done);
+    return { done, total, modelsDone: this.finishedModels.size, etaSeconds };
   }
 
   message(message: string): TrainProgress {
@@ -42,7 +45,7 @@ export class ProgressTracker {
       epochs: this.epochs,
       batch: 0,
       batches: 0,
-      etaSeconds: this.eta(),
+      ...this.overall(),
       backend: this.backend,
       message,
     };
@@ -67,7 +70,7 @@ export class ProgressTracker {
       batch: p.batch,
       batches,
       point: pt,
-      etaSeconds: this.eta(),
+      ...this.overall(),
       backend: this.backend,
       message: `${where}epoch ${p.epoch}/${this.epochs}${pt ? ' done' + detail : ''}`,
     };
@@ -75,6 +78,7 @@ export class ProgressTracker {
 
   finished(job: ModelJob): void {
     this.done.set(key(job), this.totals.get(key(job))!);
+    this.finishedModels.add(key(job));
   }
 }
 

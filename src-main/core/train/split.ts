@@ -1,4 +1,4 @@
-import { mulberry32, shuffleInPlace } from './rng';
+import { mulberry32, shuffleInPlace } from '../random/seeded';
 
 /** Sample indices of each class (class id → ascending indices); validates the labels. */
 function indicesByClass(labels: Int32Array): Map<number, number[]> {

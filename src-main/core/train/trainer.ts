@@ -4,7 +4,7 @@ import type { EpochPoint, TrainConfig } from '../../../src-shared/domain';
 import { BatchBuilder } from './batches';
 import { buildModel } from './models';
 import type { PixelSource } from './pixel-source';
-import { deriveSeed, mulberry32, shuffleInPlace } from './rng';
+import { deriveSeed, mulberry32, shuffleInPlace } from '../random/seeded';
 import { stratifiedSplit } from './split';
 import type { Tf } from './tf';
 

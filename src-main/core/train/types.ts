@@ -32,6 +32,15 @@ export interface TrainProgress {
   batches: number;
   /** Set when an epoch ends. */
   point?: EpochPoint;
+  /**
+   * Batches done and planned over the whole call (every fold, whichever runs in parallel): the one measure of
+   * overall progress. `total` assumes every epoch runs; early stopping only ever makes the rest shorter.
+   */
+  done: number;
+  total: number;
+  /** Models (folds) finished so far in this call. */
+  modelsDone: number;
+  /** Seconds left at the pace so far (an upper bound under early stopping); null until measurable. */
   etaSeconds: number | null;
   backend: BackendName | null;
   message: string;

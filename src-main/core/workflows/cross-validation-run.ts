@@ -44,7 +44,7 @@ export async function runCrossValidation(
         `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
       );
     }
-    const stored = run.config as Partial<TrainConfig>;
+    const { backbone: _backbone, ...stored } = run.config as Partial<TrainConfig> & { backbone?: unknown };
     config = { ...defaultTrainConfig(overrides.model ?? stored.model), ...stored, ...overrides };
     runId = run.id;
     project.runs.reopen(runId);

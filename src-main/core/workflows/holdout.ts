@@ -119,8 +119,12 @@ async function trainHoldout(
   const trainIndices = Int32Array.from(Array.from(split.train).filter((i) => !excluded.has(i)));
   const evalSet = evaluationSet(project, split.test);
   try {
+    // The engine takes the training options only (its schema is strict): not the split or the backbone.
+    const { testFraction: _split, backbone: _backbone, ...trainConfig } = config as HoldoutConfig & {
+      backbone?: unknown;
+    };
     const job = {
-      config,
+      config: trainConfig,
       trainIndices,
       trainLabels: Int32Array.from(trainIndices, (i) => trainLabelsAll[i]),
       // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.

@@ -5,8 +5,15 @@ import type { BackendName, TrainConfig } from '../../../src-shared/domain';
 import { defaultBackbone, type BackboneSpec } from '../features/backbone-spec';
 import { runFeatureJobs } from '../features/feature-pool';
 import type { LogisticJob } from '../features/protocol';
-import { argmaxRows, computeMetrics, stratifiedKFold, type FoldResult, type TrainProgress } from '../train';
-import { deriveSeed } from '../train/rng';
+import {
+  argmaxRows,
+  computeMetrics,
+  stratifiedKFold,
+  validateTrainConfig,
+  type FoldResult,
+  type TrainProgress,
+} from '../train';
+import { deriveSeed } from '../random/seeded';
 import { decodeFloat32, encodeArray } from '../train/protocol';
 import type { StoredFold } from '../store/runs';
 import type { Project } from '../store/project';
@@ -26,21 +33,22 @@ interface PretrainedCommon {
   onProgress?: (p: TrainProgress) => void;
 }
 
-/** Progress of the embedding phase in the shape the training progress takes (one "epoch" of images). */
-function embeddingProgress(
-  folds: number,
-  done: number,
-  total: number,
+/** Progress in the shape training reports it: images embedded, then folds fitted, as one done/total. */
+function progress(
+  p: { fold?: number | null; folds: number; done: number; total: number; modelsDone?: number },
   backend: BackendName | null,
   message: string,
 ): TrainProgress {
   return {
-    fold: null,
-    folds,
+    fold: p.fold ?? null,
+    folds: p.folds,
     epoch: 1,
     epochs: 1,
-    batch: done,
-    batches: total,
+    batch: p.done,
+    batches: p.total,
+    done: p.done,
+    total: p.total,
+    modelsDone: p.modelsDone ?? 0,
     etaSeconds: null,
     backend,
     message,
@@ -54,7 +62,8 @@ async function embeddingsFor(project: Project, o: PretrainedCommon, folds: numbe
     backend: o.config.backend,
     workers: o.config.workers,
     signal: o.signal,
-    onProgress: (p) => o.onProgress?.(embeddingProgress(folds, p.done, p.total, p.backend, p.message)),
+    onProgress: (p) =>
+      o.onProgress?.(progress({ folds, done: p.done, total: p.total }, p.backend, p.message)),
   });
 }
 
@@ -126,6 +135,7 @@ export async function crossValidatePretrained(
   o: PretrainedCvOptions,
 ): Promise<{ oof: Float32Array; backend: BackendName; notes: string[] }> {
   const { config, numClasses: K } = o;
+  validateTrainConfig(config);
   const k = config.folds;
   const n = o.labels.length;
   const includedLabels = Int32Array.from(o.include, (s) => o.labels[s]);
@@ -172,33 +182,27 @@ export async function crossValidatePretrained(
   const backend: BackendName = embeddings.backend ?? 'wasm';
   if (jobs.length === 0) return { oof, backend, notes };
   const started = Date.now();
-  o.onProgress?.({
-    fold: null,
-    folds: k,
-    epoch: 0,
-    epochs: 1,
-    batch: 0,
-    batches: 1,
-    etaSeconds: null,
-    backend,
-    message: `fitting ${jobs.length} logistic regression(s)`,
-  });
+  let fitted = 0;
+  o.onProgress?.(
+    progress(
+      { folds: k, done: 0, total: jobs.length },
+      backend,
+      `fitting ${jobs.length} logistic regression(s)`,
+    ),
+  );
   await runLogisticJobs(project, embeddings, jobs, o, (j, probs, _C, jobNotes) => {
     const fold = j.id;
     fill(testSets[fold], probs);
     notes.push(...jobNotes.map((m) => `fold ${fold + 1}: ${m}`));
     o.onFold({ fold, testIndices: testSets[fold], probs, curve: [], backend });
-    o.onProgress?.({
-      fold,
-      folds: k,
-      epoch: 1,
-      epochs: 1,
-      batch: 1,
-      batches: 1,
-      etaSeconds: null,
-      backend,
-      message: `fold ${fold + 1}/${k} done`,
-    });
+    fitted++;
+    o.onProgress?.(
+      progress(
+        { fold, folds: k, done: fitted, total: jobs.length, modelsDone: fitted },
+        backend,
+        `fold ${fold + 1}/${k} done`,
+      ),
+    );
   });
   notes.push(`logistic regression cross-validation took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { oof, backend, notes };
@@ -213,6 +217,7 @@ export interface PretrainedHoldoutOptions extends PretrainedCommon {
 
 /** `--model pretrained` on a hold-out split: C by inner cross-validation on the training images, scored on the test images. */
 export async function trainAndEvaluatePretrained(project: Project, o: PretrainedHoldoutOptions) {
+  validateTrainConfig(o.config);
   const embeddings = await embeddingsFor(project, o, 1);
   let probs: Float32Array | null = null;
   const notes = describe(embeddings);

@@ -1,0 +1,41 @@
+import type { BackendChoice, FilterBy, ModelName, RankedBy } from '../../src-shared/domain';
+
+/*
+ * How the UI names each method and option. The names themselves are the contract's tuples; these records are
+ * keyed by their types, so a name added to a tuple without a label here does not compile.
+ */
+
+export const filterByLabels: Record<FilterBy, string> = {
+  prune_by_noise_rate: 'prune by noise rate (cleanlab default)',
+  prune_by_class: 'prune by class',
+  both: 'both',
+  confident_learning: 'confident learning (off-diagonals)',
+  predicted_neq_given: 'predicted ≠ given',
+  low_self_confidence: 'low self-confidence',
+  low_normalized_margin: 'low normalized margin',
+};
+
+export const rankedByLabels: Record<RankedBy, string> = {
+  self_confidence: 'self-confidence',
+  normalized_margin: 'normalized margin',
+  confidence_weighted_entropy: 'confidence-weighted entropy',
+};
+
+export const modelLabels: Record<ModelName, string> = {
+  baseline: 'baseline — small, fast CNN',
+  cnn: 'cnn — deeper, more accurate',
+  pretrained: 'pretrained — MobileNetV2 embeddings + logistic regression',
+};
+
+export const backendLabels: Record<BackendChoice, string> = {
+  auto: 'auto — fastest available',
+  gpu: 'gpu — TensorFlow with CUDA',
+  node: 'node — native TensorFlow',
+  wasm: 'wasm — WebAssembly (one core per worker)',
+  cpu: 'cpu — plain JavaScript (very slow)',
+};
+
+/** `[value, label]` pairs in the tuple's order, for a <select>. */
+export function choices<T extends string>(names: readonly T[], labels: Record<T, string>): [T, string][] {
+  return names.map((n) => [n, labels[n]]);
+}
