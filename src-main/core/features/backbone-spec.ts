@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { BUILTIN_BACKBONE, DEFAULT_BACKBONE_SIZE } from '../../../src-shared/domain';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -20,15 +21,10 @@ export interface BackboneSpec {
   inputSize: number;
 }
 
-/** The bundled MobileNetV2 (α 1.4, ImageNet-initialised), vendored from nsfwjs@4.3.0 (MIT). */
-export const BUILTIN_BACKBONE = 'mobilenet_v2_140';
+/** The bundled MobileNetV2 (α 1.4, ImageNet-initialised) is vendored from nsfwjs@4.3.0 (MIT). */
+export { BUILTIN_BACKBONE, DEFAULT_BACKBONE_SIZE };
 /** Its last convolution block (1792 channels), before the classifier head. */
 export const BUILTIN_NODE = 'MobilenetV2/Conv_1/Relu6';
-/**
- * 96 px: measured in bench/models.ts, embedding at 128 or 160 px costs 1.8–2.8× the time for no better
- * label-issue ranking on the demo sets, and the images of the product's own use case are 64 px.
- */
-export const DEFAULT_BACKBONE_SIZE = 96;
 export const MIN_BACKBONE_SIZE = 32;
 export const MAX_BACKBONE_SIZE = 512;
 
