@@ -25,6 +25,8 @@ export interface EnsureEmbeddingsOptions {
   workers: number;
   signal?: AbortSignal;
   onProgress?: (p: EmbeddingProgress) => void;
+  /** Images per stored chunk (default EMBED_CHUNK; tests use small ones). */
+  chunkSize?: number;
 }
 
 export interface Embeddings {
@@ -74,8 +76,9 @@ export async function ensureEmbeddings(project: Project, o: EnsureEmbeddingsOpti
   project.embeddings.keepOnly(gen, key);
   const done = project.embeddings.doneChunks(gen, key);
   const jobs: EmbedJob[] = [];
-  for (let first = 0; first < n; first += EMBED_CHUNK) {
-    const count = Math.min(EMBED_CHUNK, n - first);
+  const chunk = o.chunkSize ?? EMBED_CHUNK;
+  for (let first = 0; first < n; first += chunk) {
+    const count = Math.min(chunk, n - first);
     if (done.get(first) !== count) jobs.push({ type: 'embed', id: jobs.length, first, count });
   }
   const missing = jobs.reduce((s, j) => s + j.count, 0);

@@ -120,7 +120,11 @@ async function trainHoldout(
   const evalSet = evaluationSet(project, split.test);
   try {
     // The engine takes the training options only (its schema is strict): not the split or the backbone.
-    const { testFraction: _split, backbone: _backbone, ...trainConfig } = config as HoldoutConfig & {
+    const {
+      testFraction: _split,
+      backbone: _backbone,
+      ...trainConfig
+    } = config as HoldoutConfig & {
       backbone?: unknown;
     };
     const job = {
