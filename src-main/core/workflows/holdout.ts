@@ -52,6 +52,20 @@ const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
   ) &&
   (c.model !== 'pretrained' || JSON.stringify(runBackbone(run.config)) === JSON.stringify(runBackbone(c)));
 
+/** The backbone of the newest pretrained cross-validation run (its embeddings are the ones stored), else the default. */
+function latestPretrainedBackbone(project: Project): BackboneSpec {
+  const run = project.runs
+    .list()
+    .reverse()
+    .find(
+      (r) =>
+        r.kind === 'cv' &&
+        r.config.model === 'pretrained' &&
+        r.datasetGeneration === project.datasetGeneration,
+    );
+  return runBackbone(run?.config ?? {});
+}
+
 /**
  * Retrains on the cleaned labels and compares with a model trained on the given labels, both evaluated on the
  * same held-out images. The "before" model is trained once per dataset and setup and reused afterwards.
@@ -66,7 +80,9 @@ export async function runRetrain(
     ...defaultTrainConfig(overrides.model),
     testFraction: DEFAULT_TEST_FRACTION,
     ...overrides,
-    ...(overrides.model === 'pretrained' ? { backbone: cb.backbone ?? runBackbone({}) } : {}),
+    ...(overrides.model === 'pretrained'
+      ? { backbone: cb.backbone ?? latestPretrainedBackbone(project) }
+      : {}),
   };
   const data = config.model === 'pretrained' ? trainingLabels(project) : loadTrainingData(project);
   const split = holdoutSplit(project, config.testFraction, config.seed);
