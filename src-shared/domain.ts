@@ -117,9 +117,8 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 /** Networks trained from scratch on the images (tfjs layers models). */
 export const CNN_MODEL_NAMES = ['baseline', 'cnn'] as const;
 export type CnnModelName = (typeof CNN_MODEL_NAMES)[number];
-/** The bundled pretrained backbone (MobileNetV2 α 1.4) and the side it embeds images at by default. */
+/** The bundled pretrained backbone (MobileNetV2 α 1.4); its default input side: train-config.ts. */
 export const BUILTIN_BACKBONE = 'mobilenet_v2_140';
-export const DEFAULT_BACKBONE_SIZE = 96;
 
 /** Every model a run can use: the CNNs, and `pretrained` (backbone embeddings + logistic regression). */
 export const MODEL_NAMES = [...CNN_MODEL_NAMES, 'pretrained'] as const;

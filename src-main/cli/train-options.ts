@@ -1,12 +1,10 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_CHOICES, MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
-import { TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
+import { BACKBONE_SIZE, TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
 import {
   BUILTIN_NODE,
-  DEFAULT_BACKBONE_SIZE,
   MIN_BACKBONE_SIZE,
-  defaultBackbone,
   type BackboneSpec,
 } from '../core/features/backbone-spec';
 import { choiceOption, intOption, limitedOption } from './options';
@@ -61,7 +59,8 @@ export function addTrainOptions(cmd: Command): Command {
     .option('--backbone-node <name>', `pretrained: the graph node to embed with (default ${BUILTIN_NODE})`)
     .option(
       '--backbone-size <px>',
-      `pretrained: side images are resized to (default ${DEFAULT_BACKBONE_SIZE}; a graph with a fixed input size keeps its own)`,
+      `pretrained: side images are resized to (default ${BACKBONE_SIZE.small} px up to ${BACKBONE_SIZE.smallUpTo} images, ` +
+        `${BACKBONE_SIZE.large} px above; a graph with a fixed input size keeps its own)`,
       intOption('--backbone-size', MIN_BACKBONE_SIZE),
     );
 }
@@ -76,8 +75,8 @@ export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainCon
   return out as Partial<TrainConfig>;
 }
 
-/** The backbone options as a spec, or undefined when none was given (the bundled backbone, or the run's own). */
-export function backboneFrom(opts: Record<string, unknown>): BackboneSpec | undefined {
+/** The backbone options given (the rest: the bundled backbone's defaults, or the run's own); undefined if none. */
+export function backboneFrom(opts: Record<string, unknown>): Partial<BackboneSpec> | undefined {
   const { backboneModel, backboneNode, backboneSize } = opts as {
     backboneModel?: string;
     backboneNode?: string;
@@ -91,10 +90,9 @@ export function backboneFrom(opts: Record<string, unknown>): BackboneSpec | unde
     throw new Error(
       '--backbone-model needs --backbone-node: the node of your graph whose output is the embedding',
     );
-  const spec = defaultBackbone();
   return {
-    model: backboneModel === undefined ? spec.model : resolve(backboneModel),
-    node: backboneNode ?? spec.node,
-    inputSize: backboneSize ?? spec.inputSize,
+    ...(backboneModel !== undefined ? { model: resolve(backboneModel) } : {}),
+    ...(backboneNode !== undefined ? { node: backboneNode } : {}),
+    ...(backboneSize !== undefined ? { inputSize: backboneSize } : {}),
   };
 }

@@ -1,6 +1,5 @@
 import {
   BUILTIN_BACKBONE,
-  DEFAULT_BACKBONE_SIZE,
   type BackendChoice,
   type FilterBy,
   type ModelName,
@@ -46,7 +45,7 @@ export const backendLabels: Record<BackendChoice, string> = {
 export function backboneText(config: Record<string, unknown>): string | null {
   if (config.model !== 'pretrained') return null;
   const b = (config.backbone ?? {}) as { model?: string; node?: string; inputSize?: number };
-  const px = `${b.inputSize ?? DEFAULT_BACKBONE_SIZE} px`;
+  const px = b.inputSize ? `${b.inputSize} px` : 'default size';
   if (!b.model || b.model === BUILTIN_BACKBONE) return `MobileNetV2 α1.4 (bundled), ${px}`;
   const file = b.model.split(/[\\/]/).slice(-2).join('/');
   return `${file}, node ${b.node ?? '?'}, ${px}`;

@@ -12,6 +12,9 @@ import {
   inspectBackbone,
   type BackboneSpec,
 } from '../../src-main/core/features/backbone-spec';
+
+/** The bundled backbone at 96 px: the smallest default-like side, to keep the tests quick. */
+const fast = () => ({ ...defaultBackbone(), inputSize: 96 });
 import { selectBackend } from '../../src-main/core/train/backend';
 import type { Tf } from '../../src-main/core/train/tf';
 import { tempDir } from '../helpers/tmp';
@@ -54,7 +57,7 @@ let network: ReturnType<typeof blockNetwork>;
 beforeAll(async () => {
   network = blockNetwork();
   tf = (await selectBackend('wasm')).tf;
-  backbone = await Backbone.load(tf, defaultBackbone());
+  backbone = await Backbone.load(tf, fast());
 }, 60_000);
 
 afterAll(() => {
@@ -82,7 +85,7 @@ describe('the bundled backbone', () => {
     expect(Array.from(backbone.embed(px.subarray(64 * 64 * 3, 2 * 64 * 64 * 3), 1, 64, 64, 3))).toEqual(
       Array.from(a.subarray(1792, 2 * 1792)),
     );
-    const again = await Backbone.load(tf, defaultBackbone());
+    const again = await Backbone.load(tf, fast());
     try {
       expect(Array.from(again.embed(px, 3, 64, 64, 3))).toEqual(Array.from(a));
     } finally {
@@ -111,7 +114,7 @@ describe('the bundled backbone', () => {
 });
 
 describe('bad backbone input: one clear error', () => {
-  const spec = (over: Partial<BackboneSpec>): BackboneSpec => ({ ...defaultBackbone(), ...over });
+  const spec = (over: Partial<BackboneSpec>): BackboneSpec => ({ ...fast(), ...over });
 
   /** A copy of the bundled model in a temp folder, to damage. */
   function copyModel(): string {
@@ -166,6 +169,12 @@ describe('bad backbone input: one clear error', () => {
     expect(() => inspectBackbone(spec({ node: 'MobilenetV2/Conv_99/Relu6' }))).toThrow(
       /backbone node 'MobilenetV2\/Conv_99\/Relu6' does not exist in .*model\.json \(its last nodes: /,
     );
+  });
+
+  it('the default input side: 160 px up to 5,000 images, 128 px above', () => {
+    expect(defaultBackbone(2000).inputSize).toBe(160);
+    expect(defaultBackbone(5000).inputSize).toBe(160);
+    expect(defaultBackbone(10000).inputSize).toBe(128);
   });
 
   it('an input size out of range', () => {

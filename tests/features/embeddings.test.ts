@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Backbone } from '../../src-main/core/features/backbone';
 import { defaultBackbone } from '../../src-main/core/features/backbone-spec';
+
+/** The bundled backbone at 96 px: the smallest default-like side, to keep the tests quick. */
+const fast = () => ({ ...defaultBackbone(), inputSize: 96 });
 import { encodeFloat16 } from '../../src-main/core/features/float16';
 import { Project } from '../../src-main/core/store/project';
 import { selectBackend } from '../../src-main/core/train/backend';
@@ -52,7 +55,7 @@ function stored(project: Project): Uint16Array {
   return out;
 }
 
-const options = { backbone: defaultBackbone(), backend: 'wasm' as const, workers: 2, chunkSize: 8 };
+const options = { backbone: fast(), backend: 'wasm' as const, workers: 2, chunkSize: 8 };
 
 describe('embeddings stored per dataset generation', () => {
   it('embeds every image on two worker processes, exactly as the backbone does in-process, and reuses them', async () => {
@@ -61,7 +64,7 @@ describe('embeddings stored per dataset generation', () => {
       const first = await ensureEmbeddings(project, options);
       expect([first.n, first.dim, first.computed, first.backend]).toEqual([N, 1792, N, 'wasm']);
       const { tf } = await selectBackend('wasm');
-      const b = await Backbone.load(tf, defaultBackbone());
+      const b = await Backbone.load(tf, fast());
       const expected = encodeFloat16(b.embed(pixels, N, SIDE, SIDE, 3));
       b.dispose();
       expect(Array.from(stored(project))).toEqual(Array.from(expected));
@@ -109,7 +112,7 @@ describe('embeddings stored per dataset generation', () => {
     const { project } = imagesProject(tempDir());
     try {
       await expect(
-        ensureEmbeddings(project, { ...options, backbone: { ...defaultBackbone(), node: 'NoSuchNode' } }),
+        ensureEmbeddings(project, { ...options, backbone: { ...fast(), node: 'NoSuchNode' } }),
       ).rejects.toThrow(/backbone node 'NoSuchNode' does not exist/);
       expect(project.embeddings.bytes()).toBe(0);
     } finally {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { BUILTIN_BACKBONE, DEFAULT_BACKBONE_SIZE } from '../../../src-shared/domain';
+import { BUILTIN_BACKBONE } from '../../../src-shared/domain';
+import { defaultBackboneSize } from '../../../src-shared/train-config';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -22,16 +23,17 @@ export interface BackboneSpec {
 }
 
 /** The bundled MobileNetV2 (α 1.4, ImageNet-initialised) is vendored from nsfwjs@4.3.0 (MIT). */
-export { BUILTIN_BACKBONE, DEFAULT_BACKBONE_SIZE };
+export { BUILTIN_BACKBONE };
 /** Its last convolution block (1792 channels), before the classifier head. */
 export const BUILTIN_NODE = 'MobilenetV2/Conv_1/Relu6';
 export const MIN_BACKBONE_SIZE = 32;
 export const MAX_BACKBONE_SIZE = 512;
 
-export const defaultBackbone = (): BackboneSpec => ({
+/** The bundled backbone at the default input side for a dataset of `numImages` (unknown: as a small one). */
+export const defaultBackbone = (numImages = 0): BackboneSpec => ({
   model: BUILTIN_BACKBONE,
   node: BUILTIN_NODE,
-  inputSize: DEFAULT_BACKBONE_SIZE,
+  inputSize: defaultBackboneSize(numImages),
 });
 
 const BUILTIN_FOLDER = join('backbone', BUILTIN_BACKBONE);

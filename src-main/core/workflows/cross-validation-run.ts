@@ -10,7 +10,7 @@ import {
 } from '../train';
 import type { Project } from '../store/project';
 import { ProjectError } from '../store/errors';
-import type { BackboneSpec } from '../features/backbone-spec';
+import { defaultBackbone, type BackboneSpec } from '../features/backbone-spec';
 import { crossValidatePretrained, runBackbone } from './pretrained';
 import { loadTrainingData, trainingLabels, usableIndices } from './training-data';
 
@@ -29,7 +29,7 @@ export interface RunCallbacks {
 export async function runCrossValidation(
   project: Project,
   overrides: Partial<TrainConfig>,
-  cb: RunCallbacks & { resumeRunId?: number; backbone?: BackboneSpec } = {},
+  cb: RunCallbacks & { resumeRunId?: number; backbone?: Partial<BackboneSpec> } = {},
 ): Promise<number> {
   project.requireDataset();
   let runId: number;
@@ -51,7 +51,8 @@ export async function runCrossValidation(
   } else {
     config = { ...defaultTrainConfig(overrides.model), ...overrides };
     // A pretrained run records its backbone, so a resume or a retrain uses the same one.
-    const backbone = config.model === 'pretrained' ? { backbone: cb.backbone ?? runBackbone({}) } : {};
+    const n = project.requireDataset().numSamples;
+    const backbone = config.model === 'pretrained' ? { backbone: { ...defaultBackbone(n), ...cb.backbone } } : {};
     runId = project.runs.create('cv', { ...config, ...backbone });
   }
   cb.onRunCreated?.(runId);
@@ -69,7 +70,7 @@ export async function runCrossValidation(
       config.model === 'pretrained'
         ? await crossValidatePretrained(project, {
             config,
-            backbone: runBackbone(project.runs.get(runId)!.config),
+            backbone: runBackbone(project.runs.get(runId)!.config, data.n),
             numClasses: data.numClasses,
             include,
             labels: data.labels,

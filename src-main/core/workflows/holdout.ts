@@ -50,7 +50,7 @@ const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
   ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate', 'classWeights'].every(
     (k) => (run.config as Record<string, unknown>)[k] === (c as unknown as Record<string, unknown>)[k],
   ) &&
-  (c.model !== 'pretrained' || JSON.stringify(runBackbone(run.config)) === JSON.stringify(runBackbone(c)));
+  (c.model !== 'pretrained' || JSON.stringify(runBackbone(run.config, 0)) === JSON.stringify(runBackbone(c, 0)));
 
 /** The backbone of the newest pretrained cross-validation run (its embeddings are the ones stored), else the default. */
 function latestPretrainedBackbone(project: Project): BackboneSpec {
@@ -63,7 +63,7 @@ function latestPretrainedBackbone(project: Project): BackboneSpec {
         r.config.model === 'pretrained' &&
         r.datasetGeneration === project.datasetGeneration,
     );
-  return runBackbone(run?.config ?? {});
+  return runBackbone(run?.config ?? {}, project.requireDataset().numSamples);
 }
 
 /**
@@ -73,7 +73,7 @@ function latestPretrainedBackbone(project: Project): BackboneSpec {
 export async function runRetrain(
   project: Project,
   overrides: Partial<HoldoutConfig>,
-  cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void; backbone?: BackboneSpec } = {},
+  cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void; backbone?: Partial<BackboneSpec> } = {},
 ): Promise<{ beforeRunId: number; afterRunId: number }> {
   project.requireDataset();
   const config: HoldoutConfig = {
@@ -160,7 +160,7 @@ async function trainHoldout(
       config.model === 'pretrained'
         ? await trainAndEvaluatePretrained(project, {
             ...job,
-            backbone: runBackbone(config),
+            backbone: runBackbone(config, data.n),
             numClasses: data.numClasses,
           })
         : await trainAndEvaluate({ ...job, data: data as TrainingData });

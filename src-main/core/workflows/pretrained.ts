@@ -19,10 +19,10 @@ import type { StoredFold } from '../store/runs';
 import type { Project } from '../store/project';
 import { ensureEmbeddings, writeEmbeddingMatrix, type Embeddings } from './embeddings';
 
-/** The backbone a run uses: the one its config names, else the bundled MobileNetV2. */
-export function runBackbone(config: object): BackboneSpec {
+/** The backbone a run uses: what its config names over the default (the bundled MobileNetV2 at the default side). */
+export function runBackbone(config: object, numImages: number): BackboneSpec {
   const b = (config as { backbone?: Partial<BackboneSpec> }).backbone;
-  return { ...defaultBackbone(), ...(b ?? {}) };
+  return { ...defaultBackbone(numImages), ...(b ?? {}) };
 }
 
 interface PretrainedCommon {

@@ -20,7 +20,7 @@ export async function trainAndRankIssues(
   cb: RunCallbacks & {
     resumeRunId?: number;
     onRunFinished?: (runId: number) => void;
-    backbone?: BackboneSpec;
+    backbone?: Partial<BackboneSpec>;
   } = {},
 ): Promise<{ runId: number; issueSet: IssueSetInfo }> {
   const runId = await runCrossValidation(project, config, cb);
