@@ -32,6 +32,25 @@ interface Exports {
     sq64: number,
     scratch: number,
   ): void;
+  score_block(
+    x: number,
+    stride: number,
+    idx: number,
+    n: number,
+    v: number,
+    k: number,
+    out: number,
+    block: number,
+  ): void;
+  accumulate_block(
+    block: number,
+    stride: number,
+    n: number,
+    g: number,
+    k: number,
+    acc64: number,
+    acc32: number,
+  ): void;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -42,6 +61,8 @@ const align16 = (n: number) => (n + 15) & ~15;
  * swaps in optimised code only at the next call, so one call over 100,000 rows would never get the fast code.
  */
 const BLOCK = 1024;
+/** Rows decoded at a time by scoreAndAccumulate (64 rows of 1792 float32: 448 KiB, cache-sized). */
+const FUSED_BLOCK = 64;
 
 /** Row stride (values) of an embedding matrix: the dimension rounded up to the kernels' 8-value blocks. */
 export const strideOf = (dim: number): number => Math.ceil(dim / 8) * 8;
@@ -154,6 +175,35 @@ export class EmbeddingMatrix {
         acc32,
         scratch,
       );
+    }
+    this.release(m);
+  }
+
+  /**
+   * One pass over the n rows listed at `idxPtr`, FUSED_BLOCK rows at a time, each row decoded once: the block's
+   * scores row · w[j] (float64; w: k float64 rows of stride), then `coefficients(first, count, scores, g)` fills the
+   * block's per-row coefficients g (count × k float32), then acc64[j·stride + d] += Σ_r g[r·k + j] · row(r)[d].
+   */
+  scoreAndAccumulate(
+    idxPtr: number,
+    n: number,
+    wPtr: number,
+    k: number,
+    acc64Ptr: number,
+    coefficients: (first: number, count: number, scores: Float64Array, g: Float32Array) => void,
+  ): void {
+    const m = this.mark();
+    const block = this.alloc(FUSED_BLOCK * this.stride * 4);
+    const scores = this.f64(FUSED_BLOCK * k);
+    const g = this.f32(FUSED_BLOCK * k);
+    const acc32 = this.f32(k * this.stride).ptr;
+    const sv = scores.view();
+    const gv = g.view();
+    for (let r = 0; r < n; r += FUSED_BLOCK) {
+      const count = Math.min(FUSED_BLOCK, n - r);
+      this.ex.score_block(this.x, this.stride, idxPtr + r * 4, count, wPtr, k, scores.ptr, block);
+      coefficients(r, count, sv, gv);
+      this.ex.accumulate_block(block, this.stride, count, g.ptr, k, acc64Ptr, acc32);
     }
     this.release(m);
   }

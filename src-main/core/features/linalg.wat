@@ -167,4 +167,51 @@
             (local.set $i (i32.add (local.get $i) (i32.const 4)))
             (br $next)))
         (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $row)))))
+        (br $row))));; Decodes rows idx[0..n) into `block` (n float32 rows of stride) and scores them: out[r*K + k] = row · v[k]
+  ;; (float64). With accumulate_block on the same block, an objective evaluation decodes every row once.
+  (func (export "score_block") (param $x i32) (param $stride i32) (param $idx i32) (param $n i32)
+        (param $v i32) (param $K i32) (param $out i32) (param $block i32)
+    (local $r i32) (local $k i32) (local $rowBytes i32) (local $vBytes i32) (local $row i32)
+    (local.set $rowBytes (i32.mul (local.get $stride) (i32.const 4)))
+    (local.set $vBytes (i32.mul (local.get $stride) (i32.const 8)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $row (i32.add (local.get $block) (i32.mul (local.get $r) (local.get $rowBytes))))
+        (call $decode (local.get $x) (local.get $stride)
+          (i32.load (i32.add (local.get $idx) (i32.mul (local.get $r) (i32.const 4)))) (local.get $row))
+        (local.set $k (i32.const 0))
+        (block $classesDone
+          (loop $class
+            (br_if $classesDone (i32.ge_u (local.get $k) (local.get $K)))
+            (f64.store
+              (i32.add (local.get $out) (i32.mul (i32.add (i32.mul (local.get $r) (local.get $K)) (local.get $k)) (i32.const 8)))
+              (call $dot (local.get $row) (i32.add (local.get $v) (i32.mul (local.get $k) (local.get $vBytes))) (local.get $stride)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $class)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows))))
+
+  ;; acc64[k*stride + d] += sum over r < n of g[r*K + k] * block[r][d], for rows decoded by score_block.
+  ;; acc32 (K*stride float32) must be zero on entry and is zero again on return.
+  (func (export "accumulate_block") (param $block i32) (param $stride i32) (param $n i32)
+        (param $g i32) (param $K i32) (param $acc64 i32) (param $acc32 i32)
+    (local $r i32) (local $k i32) (local $rowBytes i32) (local $c f32)
+    (local.set $rowBytes (i32.mul (local.get $stride) (i32.const 4)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $n)))
+        (local.set $k (i32.const 0))
+        (block $classesDone
+          (loop $class
+            (br_if $classesDone (i32.ge_u (local.get $k) (local.get $K)))
+            (local.set $c (f32.load
+              (i32.add (local.get $g) (i32.mul (i32.add (i32.mul (local.get $r) (local.get $K)) (local.get $k)) (i32.const 4)))))
+            (if (f32.ne (local.get $c) (f32.const 0))
+              (then (call $axpy (i32.add (local.get $acc32) (i32.mul (local.get $k) (local.get $rowBytes)))
+                (i32.add (local.get $block) (i32.mul (local.get $r) (local.get $rowBytes))) (local.get $c) (local.get $stride))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $class)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows)))
+    (call $flush (local.get $acc64) (local.get $acc32) (i32.mul (local.get $K) (local.get $stride)))))

@@ -78,8 +78,6 @@ export function fitLogistic(m: EmbeddingMatrix, o: FitOptions): FitResult {
   try {
     const idx = m.i32(o.rows);
     const v = m.f64(K * m.stride);
-    const scores = m.f64(n * K);
-    const g = m.f32(n * K);
     const acc = m.f64(K * m.stride);
 
     /** Objective and gradient at theta = [W (K×D), b (K)]. */
@@ -95,32 +93,31 @@ export function fitLogistic(m: EmbeddingMatrix, o: FitOptions): FitResult {
         }
         shift[k] = s;
       }
-      m.scores(idx, n, v.ptr, K, scores.ptr);
-      const sv = scores.view();
-      const gv = g.view();
       const sumG = new Float64Array(K);
       const p = new Float64Array(K);
       let loss = 0;
-      for (let r = 0; r < n; r++) {
-        let max = -Infinity;
-        for (let k = 0; k < K; k++) {
-          p[k] = sv[r * K + k] + shift[k];
-          if (p[k] > max) max = p[k];
-        }
-        let z = 0;
-        for (let k = 0; k < K; k++) z += Math.exp(p[k] - max);
-        const logZ = max + Math.log(z);
-        const y = o.labels[r];
-        const w = sampleWeight[r] / totalWeight;
-        loss += w * (logZ - p[y]);
-        for (let k = 0; k < K; k++) {
-          const gk = w * (Math.exp(p[k] - logZ) - (k === y ? 1 : 0));
-          gv[r * K + k] = gk;
-          sumG[k] += gk;
-        }
-      }
       acc.view().fill(0);
-      m.accumulate(idx, n, g.ptr, K, acc.ptr);
+      m.scoreAndAccumulate(idx, n, v.ptr, K, acc.ptr, (first, count, sv, gv) => {
+        for (let j = 0; j < count; j++) {
+          const r = first + j;
+          let max = -Infinity;
+          for (let k = 0; k < K; k++) {
+            p[k] = sv[j * K + k] + shift[k];
+            if (p[k] > max) max = p[k];
+          }
+          let z = 0;
+          for (let k = 0; k < K; k++) z += Math.exp(p[k] - max);
+          const logZ = max + Math.log(z);
+          const y = o.labels[r];
+          const w = sampleWeight[r] / totalWeight;
+          loss += w * (logZ - p[y]);
+          for (let k = 0; k < K; k++) {
+            const gk = w * (Math.exp(p[k] - logZ) - (k === y ? 1 : 0));
+            gv[j * K + k] = gk;
+            sumG[k] += gk;
+          }
+        }
+      });
       const a = acc.view();
       let reg = 0;
       for (let k = 0; k < K; k++) {
