@@ -1,6 +1,10 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // The renderer's state classes (*.svelte.ts) use runes: compile them, for the browser runtime.
+  plugins: [svelte()],
+  resolve: { conditions: ['browser'] },
   test: {
     include: ['tests/**/*.test.ts'],
     environment: 'node',

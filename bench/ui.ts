@@ -221,6 +221,7 @@ const median = (xs: number[]) =>
 /** tsx compiles named inner functions with esbuild's `__name` helper, which page.evaluate code needs too. */
 async function newContext(browser: Browser): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => localStorage.setItem('relabel.annotator', 'bench'));
   await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
   return context;
 }

@@ -45,6 +45,8 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   createEmptyProject(projectPath);
   served = await startServe(projectPath, 'e2e');
   page = await browser.newPage();
+  // This browser has reviewed before: the review does not ask for the annotator's name.
+  await page.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   page.on('pageerror', (e) => consoleErrors.push(e.message));
 });
@@ -330,6 +332,7 @@ test('a token server: ?token= is used for the API, events and media, and remembe
   const token = 'e2e-token-0123456789abcdef';
   const guarded = await startServe(projectPath, 'e2e-token', ['--token', token]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   try {
     const tab = await context.newPage();
     expect(guarded.url).toContain(`?token=${token}`);

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { ApiEvent, ApiErrorBody } from '../src-shared/api';
-import { callNames } from './api-names';
+import { API_NAMES } from '../src-shared/api-names';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
 
 type CallOutcome = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody['error'] };
@@ -17,7 +17,7 @@ function unwrap(outcome: CallOutcome): unknown {
 
 const bridge = {
   call(name: string, input: unknown): Promise<unknown> {
-    if (!(callNames as readonly string[]).includes(name)) {
+    if (!(API_NAMES as readonly string[]).includes(name)) {
       return Promise.reject({
         code: 'not_found',
         message: `unknown API call ${JSON.stringify(String(name))}`,

@@ -24,6 +24,7 @@ import {
   type Sample,
   type TrainConfig,
 } from './domain';
+import { API_NAMES, type ApiName } from './api-names';
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
@@ -45,6 +46,32 @@ const requestId = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'requestId: 1–64 letters, digits, _ or -')
   .optional();
 
+/** A review session: one browser tab or desktop window, with its own undo stack and claim. */
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'session: 8–64 letters, digits, _ or -');
+
+/** Who makes a change: the annotator's name (recorded with each decision) and their review session. */
+const reviewer = z
+  .object({
+    session: sessionId,
+    annotator: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      // eslint-disable-next-line no-control-regex -- names are shown and exported: no control characters
+      .regex(/^[^\u0000-\u001f\u007f]*$/, 'annotator: no control characters'),
+  })
+  .strict();
+
+/**
+ * The issue the caller shows next, claimed for it in the same call (so moving on after a decision costs no call
+ * of its own); null releases its claim. Needs `by`.
+ */
+const focus = sampleIndex.nullable().optional();
+
+/** An issue set by id; the latest set (the review queue) when left out. */
+const setId = z.number().int().min(1).optional();
+
 export const issueFilterSchema = z
   .object({
     givenClass: classId.optional(),
@@ -54,6 +81,18 @@ export const issueFilterSchema = z
     maxQuality: z.number().min(0).max(1).optional(),
   })
   .strict();
+
+/** Which issues a bulk accept is about: a score cap over the filter, explicit issues, or both. */
+const acceptSelection = z.object({
+  setId,
+  filter: issueFilterSchema.default({}),
+  maxQuality: z.number().min(0).max(1).optional(),
+  sampleIndices: z.array(sampleIndex).min(1).max(100_000).optional(),
+});
+
+const selects = (s: { maxQuality?: number; sampleIndices?: number[] }) =>
+  s.maxQuality !== undefined || s.sampleIndices !== undefined;
+const selectsMessage = { message: 'give maxQuality, sampleIndices or both', path: ['maxQuality'] };
 
 export const apiInputs = {
   /** Everything the shell needs to draw: dataset, classes, counts, runs, review progress. */
@@ -97,13 +136,27 @@ export const apiInputs = {
       message: 'give runId or runIds, not both',
       path: ['runIds'],
     }),
+  /** Every issue set (one per ranking), newest first. */
+  listIssueSets: z.object({}).strict(),
+  /**
+   * A page of an issue set in rank order: by `offset`, or after a rank (`afterRank`, which stays correct while a
+   * status filter's list shrinks under concurrent decisions). `session` marks issues other sessions hold.
+   */
   getIssues: z
     .object({
+      setId,
       filter: issueFilterSchema.default({}),
       offset: z.number().int().min(0).default(0),
+      afterRank: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).default(50),
+      session: sessionId.optional(),
     })
     .strict(),
+  /**
+   * Marks the issue a session has on screen (one per session, expiring unless renewed), so other sessions are
+   * steered elsewhere; `sampleIndex: null` releases it.
+   */
+  claimIssue: z.object({ sampleIndex: sampleIndex.nullable(), by: reviewer }).strict(),
   /** One decision applied to one or several samples (a bulk action is one undo step). */
   decide: z
     .object({
@@ -111,18 +164,31 @@ export const apiInputs = {
       action: z.enum(DECISION_ACTIONS),
       newLabel: classId.optional(),
       requestId,
+      by: reviewer.optional(),
+      focus,
+      /** The dataset generation the caller's indices refer to; refused when the dataset was re-imported since. */
+      generation: z.number().int().min(0).optional(),
+      /** Replace decisions other annotators made (refused with `decided_by_other` otherwise). */
+      overwrite: z.boolean().default(false),
     })
     .strict()
     .refine((d) => d.action !== 'relabel' || d.newLabel !== undefined, {
       message: 'relabel needs newLabel',
       path: ['newLabel'],
     }),
-  /** Accept the suggested label of every issue in the filter whose quality is at most maxQuality. */
-  acceptSuggestions: z
-    .object({ filter: issueFilterSchema.default({}), maxQuality: z.number().min(0).max(1), requestId })
-    .strict(),
-  undo: z.object({ requestId }).strict(),
-  redo: z.object({ requestId }).strict(),
+  /**
+   * Accepts the suggested label of every issue of the set in the filter whose quality is at most `maxQuality`
+   * and/or among `sampleIndices`, as one batch (one undo step). Issues that already have a decision are left
+   * alone unless `includeDecided` (see previewAccept for the counts to confirm).
+   */
+  acceptSuggestions: acceptSelection
+    .extend({ includeDecided: z.boolean().default(false), requestId, by: reviewer.optional(), focus })
+    .strict()
+    .refine(selects, selectsMessage),
+  /** How many issues acceptSuggestions would change: undecided ones, and decided ones (by anyone, by others). */
+  previewAccept: acceptSelection.extend({ by: reviewer.optional() }).strict().refine(selects, selectsMessage),
+  undo: z.object({ requestId, by: reviewer.optional(), focus }).strict(),
+  redo: z.object({ requestId, by: reviewer.optional(), focus }).strict(),
   decisionHistory: z.object({ sampleIndex }).strict(),
   /** The images nearest to a sample by cosine similarity of their stored embeddings (pretrained backbone). */
   neighbours: z
@@ -132,9 +198,9 @@ export const apiInputs = {
   retrain: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
   exportLabels: z.object({ outDir: z.string().min(1).max(4096) }).strict(),
-} as const;
+} as const satisfies Record<ApiName, z.ZodTypeAny>;
 
-export type ApiName = keyof typeof apiInputs;
+export type { ApiName };
 /** What a caller passes (defaults may be left out). */
 export type ApiInput<K extends ApiName> = z.input<(typeof apiInputs)[K]>;
 /** What a handler receives after validation (defaults filled in). */
@@ -166,6 +232,13 @@ export interface ReviewCounts {
   reviewed: number;
   /** Current decisions over the whole dataset, by action. */
   decisions: { keep: number; relabel: number; exclude: number };
+  /**
+   * The id of the latest decision event these counts include: answers and events can arrive out of order (they
+   * travel on different connections), so a client keeps the counts with the highest `asOf` of the same queue.
+   */
+  asOf: number;
+  /** The issue set the queue counts are about (null: none). */
+  setId: number | null;
 }
 
 export interface IssuePage {
@@ -181,6 +254,8 @@ export interface DecideResult {
   batchId: string;
   decisions: Decision[];
   counts: ReviewCounts;
+  /** The claim taken for `focus`, when one was asked for. */
+  claim?: ClaimResult;
 }
 
 export interface UndoResult {
@@ -190,7 +265,29 @@ export interface UndoResult {
   changed: number[];
   /** The current decision of each changed sample (null: undecided again). */
   decisions: (Decision | null)[];
+  /** The id of the event that set each changed sample's state. */
+  eventIds: number[];
   counts: ReviewCounts;
+  /** The claim taken for `focus`, when one was asked for. */
+  claim?: ClaimResult;
+}
+
+/** What a bulk accept would do, for its confirmation. */
+export interface AcceptPreview {
+  /** Issues selected that have no decision yet (these are accepted). */
+  undecided: number;
+  /** Issues selected that already have a decision (accepted only with includeDecided) … */
+  decided: number;
+  /** … of which another annotator made this many. */
+  decidedByOthers: number;
+}
+
+/** The answer to claimIssue. */
+export interface ClaimResult {
+  /** The claim this session now holds (null when it released, or another session holds the issue). */
+  claimId: string | null;
+  /** The annotator of another session holding the issue, if any: this session did not get it. */
+  heldBy: string | null;
 }
 
 /** What one mutation changed, as its `decisions` event tells every client. */
@@ -201,6 +298,8 @@ export interface DecisionsChanged {
   sampleIndices: number[];
   /** The current decision of each sample, in the order of `sampleIndices` (null: undecided). */
   decisions: (Decision | null)[];
+  /** The id of the event that set each sample's current state: a later one always wins. */
+  eventIds: number[];
   counts: ReviewCounts;
 }
 
@@ -248,9 +347,12 @@ export interface ApiOutputs {
   cancelJob: { cancelled: boolean };
   listRuns: RunSummary[];
   computeIssues: IssueSetInfo;
+  listIssueSets: IssueSetInfo[];
   getIssues: IssuePage;
+  claimIssue: ClaimResult;
   decide: DecideResult;
   acceptSuggestions: DecideResult;
+  previewAccept: AcceptPreview;
   undo: UndoResult;
   redo: UndoResult;
   decisionHistory: DecisionEvent[];
@@ -284,6 +386,8 @@ export interface JobEvent {
 export type ApiEvent =
   | { type: 'job'; job: JobEvent }
   | ({ type: 'decisions' } & DecisionsChanged)
+  /** A session took (`annotator` set) or released (null) the issue it has on screen. */
+  | { type: 'claim'; sampleIndex: number; claimId: string; annotator: string | null; ttlMs?: number }
   | { type: 'project'; reason: 'imported' | 'run-finished' | 'issues-computed' };
 
 /** The API as implemented by the service and as seen by the renderer. */
@@ -295,7 +399,15 @@ export type RelabelApi = {
 export type Subscribe = (listener: (event: ApiEvent) => void) => () => void;
 
 /** The stable error codes every transport carries; `failed` is an internal error (a bug), never a user error. */
-export const API_ERROR_CODES = ['invalid_input', 'not_found', 'conflict', 'failed', 'unauthorized'] as const;
+export const API_ERROR_CODES = [
+  'invalid_input',
+  'not_found',
+  'conflict',
+  /** A decision would replace another annotator's: ask, then repeat it with `overwrite: true`. */
+  'decided_by_other',
+  'failed',
+  'unauthorized',
+] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** What a client is told of an internal error (a bug); the details go to the log only. */
@@ -306,7 +418,7 @@ export interface ApiErrorBody {
   error: { code: ApiErrorCode; message: string };
 }
 
-export const apiNames = Object.keys(apiInputs) as ApiName[];
+export const apiNames: readonly ApiName[] = API_NAMES;
 
 /** Media URLs are the one thing the transports spell differently; both serve the same bytes. */
 export const MEDIA_KINDS = ['image', 'thumb'] as const;

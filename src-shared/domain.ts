@@ -70,6 +70,8 @@ export interface Decision {
   finalLabel: number | null;
   annotator: string;
   decidedAt: string;
+  /** The decision event this state comes from (ids only grow: a larger one is newer). */
+  eventId: number;
 }
 
 /** One row of the append-only decision history. */
@@ -185,6 +187,8 @@ export interface LabelIssue {
   /** Out-of-fold class probabilities of this sample. */
   probs: number[];
   decision: Decision | null;
+  /** The annotator of another review session that has this issue on screen right now, if any. */
+  claimedBy: string | null;
 }
 
 /** Most cross-validation runs one issue set may average. */
@@ -199,4 +203,8 @@ export interface IssueSetInfo {
   rankedBy: RankedBy;
   count: number;
   createdAt: string;
+  /** The dataset generation whose sample indices the set refers to. */
+  datasetGeneration: number;
+  /** The dataset was re-imported since: the set's indices may name other images; no decision goes through it. */
+  stale: boolean;
 }

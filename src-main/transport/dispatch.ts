@@ -58,6 +58,7 @@ const statusByCode: Record<ApiErrorCode, number> = {
   unauthorized: 401,
   not_found: 404,
   conflict: 409,
+  decided_by_other: 409,
   failed: 500,
 };
 

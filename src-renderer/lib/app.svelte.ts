@@ -1,4 +1,4 @@
-import type { ApiEvent, JobEvent, ProjectInfo } from '../../src-shared/api';
+import type { ApiEvent, JobEvent, ProjectInfo, ReviewCounts } from '../../src-shared/api';
 import { addJobPoint, type JobCurves } from './jobs';
 import { toast, toastError } from './toasts.svelte';
 import { api, transport } from './transport';
@@ -12,6 +12,11 @@ class AppState {
   loadError = $state<string | null>(null);
   jobs = $state<Record<string, JobEvent>>({});
   curves = $state<Record<string, JobCurves>>({});
+  /**
+   * Review progress: the one copy every view reads (sidebar, badge, review header, pages), fed by the project
+   * info, every decision's answer and every decisions event, the newest kept.
+   */
+  counts = $state<ReviewCounts | null>(null);
   /** Bumped on every `decisions` event, so pages can react without subscribing themselves. */
   decisionsVersion = $state(0);
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
@@ -28,11 +33,21 @@ class AppState {
     try {
       const info = await api.projectInfo({});
       this.info = info;
+      this.applyCounts(info.counts);
       this.loadError = null;
       for (const job of info.activeJobs) this.jobs[job.jobId] ??= job;
     } catch (e) {
       this.loadError = e instanceof Error ? e.message : String(e);
     }
+  }
+
+  /**
+   * Keeps the newest counts: answers and events travel on different connections and may arrive out of order,
+   * so counts of the same queue only replace ones that are not newer (`asOf`); another queue always does.
+   */
+  applyCounts(counts: ReviewCounts): void {
+    const now = this.counts;
+    if (!now || counts.setId !== now.setId || counts.asOf >= now.asOf) this.counts = counts;
   }
 
   /** Coalesces refreshes when events arrive in bursts. */
@@ -70,8 +85,8 @@ class AppState {
       else if (!previous) this.refreshSoon();
     } else if (e.type === 'decisions') {
       this.decisionsVersion++;
-      this.refreshSoon(400);
-    } else {
+      this.applyCounts(e.counts);
+    } else if (e.type === 'project') {
       this.refreshSoon(0);
     }
   }

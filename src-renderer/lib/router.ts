@@ -15,8 +15,16 @@ export function parseHash(hash: string): Route {
   return { name: (routes as readonly string[]).includes(name) ? (name as RouteName) : null, params };
 }
 
+/** The query each page last had (the review's filters and position), so coming back opens the same place. */
+const lastQuery = new Map<RouteName, string>();
+
+export function rememberQuery(name: RouteName, query: string): void {
+  lastQuery.set(name, query);
+}
+
 export function hrefOf(name: RouteName): string {
-  return `#/${name}`;
+  const query = lastQuery.get(name);
+  return `#/${name}${query ? `?${query}` : ''}`;
 }
 
 /** Where a project should open: the review when there is something to review, else the next step. */

@@ -1,420 +1,400 @@
-/* eslint-disable svelte/prefer-svelte-reactivity -- the maps and sets here are bookkeeping, deliberately not reactive */
-import type { ApiInput, IssuePage } from '../../src-shared/api';
-import type { Decision, IssueSetInfo, LabelIssue } from '../../src-shared/domain';
-import { toast } from '../lib/toasts.svelte';
-import { api, transport } from '../lib/transport';
+/* eslint-disable svelte/prefer-svelte-reactivity -- the sets here are bookkeeping, deliberately not reactive */
+import type { AcceptPreview, ApiEvent } from '../../src-shared/api';
+import { ClaimKeeper, realTimers } from './claim-keeper';
+import { DecisionQueue, type QueuedOp } from './decision-queue';
+import { intentFor, type DecisionCommand, type DecisionIntent } from './decisions';
+import { IssueList, shownDecision, type IssueFilter, type ReviewItem } from './issue-list.svelte';
 import {
-  decisionFromHistory,
-  groupIntents,
-  intentFor,
-  nextUndecided,
-  provisionalDecision,
-  type DecisionCommand,
-  type DecisionIntent,
-} from './decisions';
+  messageOf,
+  type ReviewCore,
+  type ReviewDeps,
+  type ReviewInput,
+  type ReviewQuestion,
+} from './review-core';
+import { ReviewChanges } from './review-changes';
+import { SavedState } from './saved-state';
+import { UndoMirror } from './undo-mirror';
 
-export type IssueFilter = NonNullable<ApiInput<'getIssues'>['filter']> & {
-  status: 'all' | 'decided' | 'undecided';
-};
+export {
+  PAGE_SIZE,
+  shownDecision,
+  type IssueFilter,
+  type ReviewItem,
+  type SaveState,
+} from './issue-list.svelte';
+export type { ReviewDeps, ReviewInput, ReviewQuestion } from './review-core';
 
-/** Whether a decision has reached the project file. */
-export type SaveState = { status: 'saving' } | { status: 'saved' } | { status: 'error'; message: string };
-
-export const PAGE_SIZE = 50;
-/** Above this many changed samples, a live update reloads the view instead of asking per sample. */
-const MAX_PER_SAMPLE_REFRESH = 30;
-const OWN_EVENT_TTL_MS = 10_000;
-
-const messageOf = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** Prefetch the next page when the position comes this close to the end of what is loaded. */
+const PREFETCH_MARGIN = 25;
 
 /**
- * The review queue: the issues of the current filter (paged in lazily, the next page prefetched), the
- * position, and every decision's save state. Decisions are shown at once and sent in order through one
- * queue, so an undo always applies to what the user saw last; "saved" is only set once the call resolved.
+ * The review queue and everything the user does in it.
+ *
+ * Commands (keys, buttons) are applied strictly in order, each to the issue on screen when its turn comes; when
+ * the screen is in transition (the next page loading, an undo only the server can resolve, a question to the
+ * user) the commands that follow wait for it, so a fast typist's keys never land on the wrong issue. Decisions
+ * are shown at once and saved through one queue (DecisionQueue), in order; what the server saved, and what
+ * other clients change, arrives with event ids, so the newest state of each sample wins whatever order answers
+ * and events arrive in. Ctrl+Z shows the undone issue at once from this session's mirrored undo stack.
  */
 export class ReviewState {
+  readonly list: IssueList;
   filter = $state<IssueFilter>({ status: 'all' });
-  items = $state<(LabelIssue | null)[]>([]);
-  total = $state(0);
-  setTotal = $state(0);
-  reviewed = $state(0);
-  set = $state<IssueSetInfo | null>(null);
+  /** The issue set under review; undefined: the latest (the review queue). */
+  setId = $state<number | undefined>(undefined);
   pos = $state(0);
   loading = $state(true);
   loadError = $state<string | null>(null);
-  /** Save state by sample index. */
-  saves = $state<Record<number, SaveState>>({});
-  /** The latest decision and its save state, for the status line. */
-  lastSave = $state<{ sampleIndex: number; rank: number; what: string } | null>(null);
   /** Set when a decision found no undecided issue after it. */
   allDone = $state(false);
+  /** The latest change and which sample its save state belongs to, for the status line. */
+  lastSave = $state<{ sampleIndex: number; rank: number; what: string } | null>(null);
+  /** Ops queued or in flight (saves not yet in the project file). */
+  pendingSaves = $state(0);
+  question = $state<ReviewQuestion | null>(null);
 
-  readonly current = $derived(this.items[this.pos] ?? null);
-  readonly pendingSaves = $derived(Object.values(this.saves).filter((s) => s.status === 'saving').length);
+  readonly current = $derived.by<ReviewItem | null>(() => this.list.items[this.pos] ?? null);
 
-  private pages = new Map<number, Promise<void>>();
-  private generation = 0;
-  private queue: Promise<unknown> = Promise.resolve();
-  private inFlight = 0;
-  private ownChanges = new Map<number, number>();
-  private pendingEvents: number[][] = [];
-  private preloaded = new Set<number>();
-  private countsTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly queue: DecisionQueue;
+  private readonly claims: ClaimKeeper;
+  private readonly savedState: SavedState;
+  private readonly changes: ReviewChanges;
+  private readonly inputs: ReviewInput[] = [];
+  private blocker: Promise<unknown> | null = null;
+  private draining = false;
+  private readonly preloaded = new Set<number>();
+  private disposed = false;
 
-  constructor(private readonly annotator: () => string) {}
+  constructor(private readonly deps: ReviewDeps) {
+    this.list = new IssueList(deps.api, deps.identity.session);
+    this.queue = new DecisionQueue(deps.api, (n) => (this.pendingSaves = n));
+    const mirror = new UndoMirror();
+    this.savedState = new SavedState(this.list, mirror);
+    this.claims = new ClaimKeeper(
+      deps.api,
+      deps.identity,
+      (sampleIndex, annotator) => {
+        const item = this.list.find(sampleIndex);
+        if (item) item.claim = { annotator, claimId: '', until: this.now() + 45_000 };
+      },
+      deps.timers ?? realTimers,
+    );
+    this.changes = new ReviewChanges(this.core(), this.queue, mirror);
+  }
+
+  /** The seams the review's parts use. */
+  private core(): ReviewCore {
+    return {
+      deps: this.deps,
+      list: this.list,
+      claims: this.claims,
+      saved: this.savedState,
+      current: () => this.current,
+      position: () => this.pos,
+      filter: () => this.filter,
+      setPos: (i) => this.setPos(i),
+      advanceFrom: (from) => this.advanceFrom(from),
+      setAllDone: (done) => (this.allDone = done),
+      block: (p) => this.block(p),
+      ask: (title, message, confirmLabel, onYes) => this.ask(title, message, confirmLabel, onYes),
+      noteLast: (items) => this.noteLast(items),
+      requestId: () => this.requestId(),
+    };
+  }
 
   // ---- loading -------------------------------------------------------------------------------------
 
-  /** Loads the first page of the filter and opens the top-ranked undecided issue (or `keepSample`). */
+  /** Loads the filter's first page and opens `keepSample` if it is there, else the first undecided issue. */
   async reload(keepSample?: number): Promise<void> {
-    const gen = ++this.generation;
-    this.pages.clear();
     this.loading = true;
     this.loadError = null;
     this.allDone = false;
-    let first: IssuePage;
-    try {
-      first = await api.getIssues({ filter: this.filter, offset: 0, limit: PAGE_SIZE });
-    } catch (e) {
-      if (gen === this.generation) {
-        this.loadError = messageOf(e);
+    const done = this.list.load({ setId: this.setId, filter: this.filter }).then(
+      () => {
         this.loading = false;
-      }
-      return;
-    }
-    if (gen !== this.generation) return;
-    this.set = first.set;
-    this.total = first.total;
-    this.setTotal = first.counts.setTotal;
-    this.reviewed = first.counts.reviewed;
-    const items: (LabelIssue | null)[] = new Array(first.total).fill(null);
-    first.issues.forEach((issue, i) => (items[i] = issue));
-    this.items = items;
-    this.pages.set(0, Promise.resolve());
-
-    let start = keepSample === undefined ? -1 : this.items.findIndex((x) => x?.sampleIndex === keepSample);
-    if (start < 0) start = await this.findUndecidedFrom(0);
-    if (gen !== this.generation) return;
-    this.loading = false;
-    this.goto(start < 0 ? 0 : start);
+        const keep = keepSample === undefined ? -1 : this.list.positionOf(keepSample);
+        if (keep >= 0) this.setPos(keep);
+        else this.advanceFrom(0);
+      },
+      (e: unknown) => {
+        this.loading = false;
+        this.loadError = messageOf(e);
+      },
+    );
+    // Keys pressed while the list loads apply to what it opens.
+    this.block(done);
+    await done;
+    await this.idle();
   }
 
   setFilter(filter: IssueFilter): void {
     this.filter = filter;
-    void this.reload(this.current?.sampleIndex);
+    void this.reload(this.current?.issue.sampleIndex);
   }
 
-  /** Makes sure the page holding position `i` is loaded. */
-  ensureLoaded(i: number): Promise<void> {
-    if (i < 0 || i >= this.total) return Promise.resolve();
-    const page = Math.floor(i / PAGE_SIZE);
-    let loading = this.pages.get(page);
-    if (!loading) {
-      loading = this.loadPage(page);
-      this.pages.set(page, loading);
-    }
-    return loading;
+  setIssueSet(setId: number | undefined): void {
+    this.setId = setId;
+    void this.reload();
   }
 
-  private async loadPage(page: number): Promise<void> {
-    const gen = this.generation;
-    const start = page * PAGE_SIZE;
-    // With a status filter the server's list shrinks as issues are decided (or undone) here; skip as many
-    // rows as left it from the positions before this page, so no issue is missed.
-    let shift = 0;
-    if (this.filter.status !== 'all') {
-      const wantDecided = this.filter.status === 'decided';
-      for (let i = 0; i < start; i++) {
-        const item = this.items[i];
-        if (item && (item.decision !== null) !== wantDecided) shift++;
-      }
+  // ---- commands ------------------------------------------------------------------------------------
+
+  /** Applies a command after every command before it; at once when nothing is pending. */
+  dispatch(input: ReviewInput): void {
+    this.inputs.push(input);
+    void this.drain();
+  }
+
+  /** Resolves once every dispatched command has been applied (not saved: see `saved`). */
+  async idle(): Promise<void> {
+    while (this.draining || this.blocker || this.inputs.length) {
+      await (this.blocker ?? Promise.resolve()).catch(() => undefined);
+      await Promise.resolve();
     }
+  }
+
+  /** Resolves once every queued change has been answered by the server. */
+  async saved(): Promise<void> {
+    await this.idle();
+    while (this.pendingSaves > 0) await new Promise((r) => setTimeout(r, 5));
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
     try {
-      const r = await api.getIssues({
-        filter: this.filter,
-        offset: Math.max(0, start - shift),
-        limit: PAGE_SIZE,
-      });
-      if (gen !== this.generation) return;
-      const known = new Set(this.items.filter((x) => x !== null).map((x) => x!.sampleIndex));
-      const fresh = r.issues.filter((issue) => !known.has(issue.sampleIndex));
-      fresh.forEach((issue, k) => {
-        if (start + k < this.items.length) this.items[start + k] = issue;
-      });
-      // The filtered list ended earlier than the snapshot said: drop the positions that cannot be filled.
-      if (fresh.length < PAGE_SIZE && start + fresh.length < this.items.length) {
-        this.items.length = start + fresh.length;
-        this.total = this.items.length;
-        if (this.pos >= this.total) this.pos = Math.max(0, this.total - 1);
+      while (this.inputs.length > 0 && !this.disposed) {
+        while (this.blocker) {
+          const b = this.blocker;
+          await b.catch(() => undefined);
+          if (this.blocker === b) this.blocker = null;
+        }
+        const input = this.inputs.shift();
+        if (input) this.apply(input);
       }
-      this.setTotal = r.counts.setTotal;
-      this.reviewed = r.counts.reviewed;
-    } catch (e) {
-      this.pages.delete(page);
-      toast(`Could not load issues: ${messageOf(e)}`, 'error');
+    } finally {
+      this.draining = false;
     }
   }
 
-  /** Position of the first undecided issue at or after `from`, loading pages as needed; -1 if none. */
-  async findUndecidedFrom(from: number): Promise<number> {
-    const gen = this.generation;
-    for (let i = Math.max(0, from); i < this.total;) {
-      await this.ensureLoaded(i);
-      if (gen !== this.generation) return -1;
-      const pageEnd = Math.min(this.total, (Math.floor(i / PAGE_SIZE) + 1) * PAGE_SIZE);
-      const found = nextUndecided(this.items.slice(0, pageEnd), i);
-      if (found >= 0) return found;
-      i = pageEnd;
-    }
-    return -1;
+  /** Makes the commands that follow wait for `p` (a page load, a server-only undo, a question). */
+  private block(p: Promise<unknown>): void {
+    const previous = this.blocker;
+    const chained = previous ? previous.catch(() => undefined).then(() => p) : p;
+    this.blocker = chained;
+    void chained
+      .catch(() => undefined)
+      .then(() => {
+        if (this.blocker === chained) this.blocker = null;
+      });
   }
 
-  private positionsOf(sampleIndices: Iterable<number>): number[] {
-    const wanted = new Set(sampleIndices);
-    const out: number[] = [];
-    this.items.forEach((x, i) => {
-      if (x && wanted.has(x.sampleIndex)) out.push(i);
-    });
-    return out;
+  private apply(input: ReviewInput): void {
+    switch (input.type) {
+      case 'decide':
+        return this.decideCurrent(input.cmd);
+      case 'undo':
+        return this.changes.undo();
+      case 'redo':
+        return this.changes.redo();
+      case 'next':
+        return this.move(this.pos + 1);
+      case 'prev':
+        return this.move(this.pos - 1);
+      case 'goto':
+        return this.move(input.pos);
+    }
   }
 
   // ---- navigation ----------------------------------------------------------------------------------
 
-  goto(i: number): void {
-    if (this.total === 0) return;
-    this.pos = Math.max(0, Math.min(this.total - 1, i));
-    void this.ensureLoaded(this.pos).then(() => this.prefetchAround(this.pos));
+  private move(target: number): void {
+    if (target < 0) return;
+    if (target < this.list.items.length) return this.setPos(target);
+    if (this.list.complete) return;
+    this.block(this.list.ensure(target).then((ok) => ok && this.setPos(target)));
   }
 
-  next(): void {
-    this.goto(this.pos + 1);
+  private setPos(i: number): void {
+    this.pos = i;
+    this.claims.focus(this.list.items[i]?.issue.sampleIndex ?? null);
+    if (this.list.items.length - i <= PREFETCH_MARGIN && !this.list.complete) {
+      void this.list
+        .loadMore()
+        .catch((e: unknown) => this.deps.notify(`Could not load issues: ${messageOf(e)}`, 'error'));
+    }
+    this.preloadAfter(i);
   }
 
-  prev(): void {
-    this.goto(this.pos - 1);
+  /**
+   * Opens the first undecided issue at or after `from` no one else has on screen, loading pages as needed
+   * (`scanFrom`: where the search goes on after a page came). With none left it stays where it is, or opens the
+   * first issue when it was looking from the start.
+   */
+  private advanceFrom(from: number, scanFrom = from): void {
+    const now = this.now();
+    for (let i = Math.max(0, scanFrom); i < this.list.items.length; i++) {
+      const item = this.list.items[i];
+      if (shownDecision(item) === null && !(item.claim && item.claim.until > now)) {
+        this.allDone = false;
+        return this.setPos(i);
+      }
+    }
+    if (!this.list.complete) {
+      const loaded = this.list.items.length;
+      this.block(this.list.loadMore().then(() => this.advanceFrom(from, Math.max(scanFrom, loaded))));
+      return;
+    }
+    this.allDone = true;
+    const n = this.list.items.length;
+    if (n > 0 && (from === 0 || this.pos >= n)) this.setPos(from === 0 ? 0 : n - 1);
   }
 
-  /** Loads the next page early and warms the browser cache with the next images, so paging is instant. */
-  private prefetchAround(pos: number): void {
-    const nextPageStart = (Math.floor(pos / PAGE_SIZE) + 1) * PAGE_SIZE;
-    if (nextPageStart - pos <= PAGE_SIZE / 2) void this.ensureLoaded(nextPageStart);
+  /** Warms the browser cache with the next few images, so paging is instant. */
+  private preloadAfter(pos: number): void {
+    if (!this.deps.preloadImage) return;
     let warmed = 0;
-    for (let i = pos + 1; i < this.items.length && warmed < 3; i++) {
-      const item = this.items[i];
-      if (!item) break;
-      if (item.decision !== null && warmed > 0) continue;
+    for (let i = pos + 1; i < this.list.items.length && warmed < 3; i++) {
+      const item = this.list.items[i];
+      if (shownDecision(item) !== null && warmed > 0) continue;
       warmed++;
-      if (this.preloaded.has(item.sampleIndex)) continue;
-      this.preloaded.add(item.sampleIndex);
-      const img = new Image();
-      img.decoding = 'async';
-      img.src = transport.mediaUrl('image', item.sampleIndex);
+      if (this.preloaded.has(item.issue.sampleIndex)) continue;
+      this.preloaded.add(item.issue.sampleIndex);
+      this.deps.preloadImage(item.issue.sampleIndex);
     }
     if (this.preloaded.size > 500) this.preloaded.clear();
   }
 
   // ---- decisions -----------------------------------------------------------------------------------
 
-  /** Decides the current issue, moves on to the next undecided one at once, and saves in the background. */
-  async decideCurrent(cmd: DecisionCommand): Promise<void> {
-    const issue = this.current;
-    if (!issue) return;
-    const from = this.pos;
-    const done = this.applyDecision([issue], intentFor(issue, cmd));
-    const next = await this.findUndecidedFrom(from + 1);
-    if (next >= 0) {
-      this.allDone = false;
-      this.goto(next);
-    } else {
-      this.allDone = true;
-    }
-    await done;
-  }
-
-  /** Applies one command to many issues: one `decide` call per distinct action and label. */
-  async decideMany(issues: LabelIssue[], cmd: DecisionCommand): Promise<boolean> {
-    const bySample = new Map(issues.map((x) => [x.sampleIndex, x]));
-    const results = await Promise.all(
-      groupIntents(issues, cmd).map((group) =>
-        this.applyDecision(
-          group.sampleIndices.map((i) => bySample.get(i)!),
-          group,
-        ),
-      ),
-    );
-    return results.every(Boolean);
-  }
-
-  /** Optimistic update, then the `decide` call in the queue; resolves to whether it was saved. */
-  private applyDecision(issues: LabelIssue[], intent: DecisionIntent): Promise<boolean> {
-    const previous = issues.map((x) => x.decision);
-    for (const issue of issues) {
-      issue.decision = provisionalDecision(issue, intent, this.annotator());
-      this.saves[issue.sampleIndex] = { status: 'saving' };
-    }
-    const head = issues[0];
-    this.lastSave = {
-      sampleIndex: head.sampleIndex,
-      rank: head.rank,
-      what: issues.length > 1 ? `${issues.length} issues` : `#${head.rank}`,
-    };
-    const sampleIndices = issues.map((x) => x.sampleIndex);
-    return this.enqueue(async () => {
-      try {
-        const r = await api.decide({ sampleIndices, action: intent.action, newLabel: intent.newLabel });
-        this.markOwn(sampleIndices);
-        const saved = new Map(r.decisions.map((d) => [d.sampleIndex, d]));
-        for (const issue of issues) {
-          issue.decision = saved.get(issue.sampleIndex) ?? issue.decision;
-          this.saves[issue.sampleIndex] = { status: 'saved' };
-        }
-        this.refreshCountsSoon();
-        return true;
-      } catch (e) {
-        const message = messageOf(e);
-        issues.forEach((issue, k) => {
-          issue.decision = previous[k];
-          this.saves[issue.sampleIndex] = { status: 'error', message };
-        });
-        toast(`Not saved: ${message}`, 'error');
-        return false;
-      }
-    });
-  }
-
-  async undo(): Promise<void> {
-    await this.history('undo');
-  }
-
-  async redo(): Promise<void> {
-    await this.history('redo');
-  }
-
-  private history(which: 'undo' | 'redo'): Promise<void> {
-    return this.enqueue(async () => {
-      try {
-        const r = which === 'undo' ? await api.undo({}) : await api.redo({});
-        if (r.changed.length === 0) {
-          toast(which === 'undo' ? 'Nothing to undo' : 'Nothing to redo');
-          return;
-        }
-        this.markOwn(r.changed);
-        const byIndex = new Map(r.changed.map((idx, k) => [idx, r.decisions[k]]));
-        const positions = this.positionsOf(r.changed);
-        for (const p of positions) {
-          const item = this.items[p]!;
-          item.decision = byIndex.get(item.sampleIndex) ?? null;
-          this.saves[item.sampleIndex] = { status: 'saved' };
-        }
-        // Show what was undone (or redone): the first affected issue of this view.
-        if (positions.length) {
-          this.allDone = false;
-          this.goto(positions[0]);
-        }
-        const n = r.changed.length;
-        toast(`${which === 'undo' ? 'Undid' : 'Redid'} ${n === 1 ? 'a decision' : `${n} decisions`}`);
-        this.refreshCountsSoon();
-      } catch (e) {
-        toast(`${which === 'undo' ? 'Undo' : 'Redo'} failed: ${messageOf(e)}`, 'error');
-      }
-    });
-  }
-
-  /** How many issues of the current filter have a score ≤ maxQuality (for the confirmation). */
-  async countAtMost(maxQuality: number): Promise<number> {
-    const r = await api.getIssues({ filter: this.scoreCapped(maxQuality), offset: 0, limit: 1 });
-    return r.total;
-  }
-
-  async acceptAtMost(maxQuality: number): Promise<number> {
-    const keep = this.current?.sampleIndex;
-    const r = await this.enqueue(() => api.acceptSuggestions({ filter: this.filter, maxQuality }));
-    this.markOwn(r.decisions.map((d) => d.sampleIndex));
-    await this.reload(keep);
-    return r.decisions.length;
-  }
-
-  private scoreCapped(maxQuality: number): IssueFilter {
-    return { ...this.filter, maxQuality: Math.min(maxQuality, this.filter.maxQuality ?? 1) };
-  }
-
-  /** Mutations run one at a time, in the order the user made them. */
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    this.inFlight++;
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run.finally(() => {
-      this.inFlight--;
-      if (this.inFlight === 0) this.flushEvents();
-    });
-  }
-
-  // ---- live updates --------------------------------------------------------------------------------
-
-  private markOwn(sampleIndices: number[]): void {
-    const now = Date.now();
-    for (const i of sampleIndices) this.ownChanges.set(i, now);
-  }
-
-  /** A `decisions` event: someone (maybe another annotator) changed these samples. */
-  onDecisions(sampleIndices: number[]): void {
-    this.pendingEvents.push(sampleIndices);
-    if (this.inFlight === 0) this.flushEvents();
-  }
-
-  private flushEvents(): void {
-    if (this.pendingEvents.length === 0) return;
-    const now = Date.now();
-    for (const [i, at] of this.ownChanges) if (now - at > OWN_EVENT_TTL_MS) this.ownChanges.delete(i);
-    const foreign = new Set<number>();
-    for (const indices of this.pendingEvents.splice(0)) {
-      for (const i of indices) {
-        // Our own change echoing back: already shown.
-        if (this.ownChanges.has(i)) this.ownChanges.delete(i);
-        else foreign.add(i);
-      }
-    }
-    this.refreshCountsSoon();
-    if (foreign.size === 0) return;
-    const positions = this.positionsOf(foreign);
-    if (positions.length > MAX_PER_SAMPLE_REFRESH) {
-      void this.reload(this.current?.sampleIndex);
+  private decideCurrent(cmd: DecisionCommand): void {
+    const item = this.current;
+    if (!item || !this.writable()) return;
+    const intent = intentFor(item.issue, cmd);
+    const other = this.decidedByOther([item]);
+    if (other) {
+      this.ask(
+        'Overwrite a decision',
+        `${item.issue.path} was decided by ${other} (${shownDecision(item)!.action}). Replace it with your decision?`,
+        'Overwrite',
+        () => this.changes.record([item], intent, { overwrite: true, advance: true }),
+      );
       return;
     }
-    for (const p of positions) void this.refreshItem(p);
+    this.changes.record([item], intent, { overwrite: false, advance: true });
   }
 
-  private async refreshItem(p: number): Promise<void> {
-    const item = this.items[p];
-    if (!item) return;
-    const gen = this.generation;
-    try {
-      const history = await api.decisionHistory({ sampleIndex: item.sampleIndex });
-      if (gen !== this.generation || this.saves[item.sampleIndex]?.status === 'saving') return;
-      const decision: Decision | null = decisionFromHistory(item, history);
-      item.decision = decision;
-      this.saves[item.sampleIndex] = { status: 'saved' };
-    } catch {
-      // The sample may have left the dataset (re-import); the next reload shows the truth.
+  /** One bulk command for several issues: one call, one batch, one undo step. */
+  decideMany(items: ReviewItem[], cmd: DecisionCommand): void {
+    if (items.length === 0 || !this.writable()) return;
+    const go = (overwrite: boolean) => {
+      if (cmd.type === 'accept') return this.changes.acceptSelected(items);
+      const intent: DecisionIntent =
+        cmd.type === 'setClass'
+          ? { action: 'relabel', newLabel: cmd.classId }
+          : intentFor(items[0].issue, cmd);
+      this.changes.record(items, intent, { overwrite, advance: false });
+    };
+    const other = this.decidedByOther(items);
+    if (!other) return go(false);
+    this.ask(
+      'Overwrite decisions',
+      `Some of these ${items.length} issues were decided by ${other}. Replace their decisions too?`,
+      'Overwrite',
+      () => go(true),
+    );
+  }
+
+  /** How many issues "accept every suggestion ≤ score" would change, for its confirmation. */
+  previewAcceptAll(maxQuality: number): Promise<AcceptPreview> {
+    return this.changes.previewAcceptAll(maxQuality);
+  }
+
+  /** Accepts every suggestion of the filter up to a score, as one batch; decided issues only when asked to. */
+  acceptAll(maxQuality: number, includeDecided: boolean): Promise<number> {
+    if (!this.writable()) return Promise.resolve(0);
+    return this.changes.acceptAll(maxQuality, includeDecided);
+  }
+
+  // ---- events from the server -------------------------------------------------------------------
+
+  onEvent(e: ApiEvent): void {
+    if (e.type === 'decisions') {
+      this.savedState.onDecisions(e);
+      this.deps.onCounts(e.counts);
+    } else if (e.type === 'claim') {
+      if (this.claims.isOwn(e.claimId)) return;
+      // Our own claim's event can come before the answer that names it.
+      if (e.annotator === this.deps.identity.annotator && e.sampleIndex === this.claims.focused) return;
+      const item = this.list.find(e.sampleIndex);
+      if (!item) return;
+      if (e.annotator)
+        item.claim = { annotator: e.annotator, claimId: e.claimId, until: this.now() + (e.ttlMs ?? 45_000) };
+      else if (item.claim?.claimId === e.claimId || item.claim?.claimId === '') item.claim = null;
     }
   }
 
-  private refreshCountsSoon(): void {
-    if (this.countsTimer) return;
-    this.countsTimer = setTimeout(async () => {
-      this.countsTimer = null;
-      try {
-        const r = await api.getIssues({ filter: { status: 'all' }, offset: 0, limit: 1 });
-        this.reviewed = r.counts.reviewed;
-        this.setTotal = r.counts.setTotal;
-      } catch {
-        // Counts stay as they were; the next decision tries again.
-      }
-    }, 250);
+  // ---- questions, helpers -----------------------------------------------------------------------
+
+  /** Asks the user; the commands that follow wait for the answer. */
+  private ask(title: string, message: string, confirmLabel: string, onYes: () => void): void {
+    let answered!: () => void;
+    const p = new Promise<void>((resolve) => (answered = resolve));
+    this.question = {
+      title,
+      message,
+      confirmLabel,
+      answer: (yes) => {
+        this.question = null;
+        if (yes) onYes();
+        answered();
+      },
+    };
+    this.block(p);
+  }
+
+  private decidedByOther(items: ReviewItem[]): string | null {
+    const me = this.deps.identity.annotator;
+    const names = new Set(
+      items.map((x) => shownDecision(x)?.annotator).filter((a): a is string => a !== undefined && a !== me),
+    );
+    return names.size ? [...names].join(', ') : null;
+  }
+
+  private writable(): boolean {
+    if (!this.list.set?.stale) return true;
+    this.deps.notify(
+      'This issue list was made before the dataset was re-imported: find the issues again before deciding.',
+      'error',
+    );
+    return false;
+  }
+
+  private noteLast(items: ReviewItem[]): void {
+    const head = items[0];
+    if (!head) return;
+    this.lastSave = {
+      sampleIndex: head.issue.sampleIndex,
+      rank: head.issue.rank,
+      what: items.length > 1 ? `${items.length} issues` : `#${head.issue.rank}`,
+    };
+  }
+
+  private requestId(): string {
+    return this.deps.newRequestId?.() ?? crypto.randomUUID();
+  }
+
+  private now(): number {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  /** The changes queued but not sent, for a page that is closing (the transport may still deliver them). */
+  takeUnsent(): QueuedOp[] {
+    return this.queue.takeUnsent();
   }
 
   dispose(): void {
-    this.generation++;
-    if (this.countsTimer) clearTimeout(this.countsTimer);
+    this.disposed = true;
+    this.claims.dispose();
   }
 }

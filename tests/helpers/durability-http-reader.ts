@@ -35,9 +35,9 @@ while (Date.now() < until) {
     const page = (await call('/api/getIssues', { offset: (summary.ops * 50) % 400, limit: 50 })) as {
       issues: unknown[];
     };
-    const info = (await call('/api/projectInfo', {})) as { decisions: Record<string, number> };
+    const info = (await call('/api/projectInfo', {})) as { counts: { decisions: Record<string, number> } };
     await call(`/media/thumb/${summary.ops % 100}`);
-    summary.rows += page.issues.length + Object.values(info.decisions).reduce((s, x) => s + x, 0);
+    summary.rows += page.issues.length + Object.values(info.counts.decisions).reduce((s, x) => s + x, 0);
     summary.ops++;
   } catch (e) {
     summary.errors.push(describeError(e));

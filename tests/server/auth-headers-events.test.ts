@@ -236,7 +236,14 @@ describe('GET /api/events', () => {
       batchId: 'b1',
       sampleIndices: [3, 4],
       decisions: [null, null],
-      counts: { setTotal: 0, reviewed: 0, decisions: { keep: 0, relabel: 0, exclude: 0 } },
+      counts: {
+        setTotal: 0,
+        reviewed: 0,
+        decisions: { keep: 0, relabel: 0, exclude: 0 },
+        asOf: 0,
+        setId: null,
+      },
+      eventIds: [7, 8],
     };
     service.emit(event);
     await until(() => stream.text().includes('data: '));

@@ -1,7 +1,9 @@
-import type { ApiEvent, ApiName, ApiOutputs, ApiParsed } from '../../../src-shared/api';
+import type { ApiEvent, ApiName, ApiOutputs, ApiParsed, ClaimResult } from '../../../src-shared/api';
+import type { IssueSetInfo } from '../../../src-shared/domain';
 import type { JobRunner } from '../jobs';
-import type { DecisionTarget } from '../store/decisions';
+import type { DecisionTarget, Reviewer } from '../store/decisions';
 import type { Project } from '../store/project';
+import { CLAIM_TTL_MS, ClaimBoard } from './claims';
 import { ServiceError } from './errors';
 
 /** What every feature's handlers share: the open project, the event stream, the jobs and two caches. */
@@ -10,6 +12,14 @@ export interface ServiceContext {
   readonly jobs: JobRunner;
   /** The name recorded with decisions when a client does not give its own. */
   readonly annotator: string;
+  /** Which session has which issue on screen. */
+  readonly claims: ClaimBoard;
+  /** `by` takes (null: releases) its claim on an issue; every client hears of it. */
+  claim(sampleIndex: number | null, by: Reviewer): ClaimResult;
+  /** The caller, or this service's own annotator (session '') for clients that name none. */
+  reviewerOf(by: Reviewer | undefined): Reviewer;
+  /** An issue set by id (default: the latest); a not_found or conflict error when there is none. */
+  issueSet(setId: number | undefined): IssueSetInfo;
   emit(event: ApiEvent): void;
   /** Given-label counts per class (a scan of every sample): cached per dataset generation. */
   classCounts(): number[];
@@ -32,11 +42,37 @@ export function createContext(
 ): ServiceContext {
   let probsCache: { runId: number; k: number; values: Float32Array } | null = null;
   let classCountsCache: { gen: number; counts: number[] } | null = null;
+  const claims = new ClaimBoard();
   return {
     project,
     jobs,
     annotator,
     emit,
+    claims,
+    claim(sampleIndex, by) {
+      if (sampleIndex !== null) this.sampleTargets([sampleIndex]);
+      const r = claims.claim(sampleIndex, by);
+      if (r.released)
+        emit({ type: 'claim', sampleIndex: r.released.sampleIndex, claimId: r.released.id, annotator: null });
+      if (r.taken) {
+        const t = r.taken;
+        emit({
+          type: 'claim',
+          sampleIndex: t.sampleIndex,
+          claimId: t.id,
+          annotator: t.annotator,
+          ttlMs: CLAIM_TTL_MS,
+        });
+      }
+      return { claimId: r.taken?.id ?? null, heldBy: r.heldBy };
+    },
+    reviewerOf: (by) => by ?? { annotator, session: '' },
+    issueSet(setId) {
+      const set = setId === undefined ? project.issues.latest() : project.issues.setInfo(setId);
+      if (set) return set;
+      if (setId !== undefined) throw new ServiceError('not_found', `issue set #${setId} does not exist`);
+      throw new ServiceError('conflict', 'no label issues yet: train and find issues first');
+    },
     classCounts() {
       const gen = project.datasetGeneration;
       if (classCountsCache?.gen !== gen) classCountsCache = { gen, counts: project.getClassCounts() };
@@ -52,6 +88,7 @@ export function createContext(
     forgetDataset() {
       probsCache = null;
       classCountsCache = null;
+      claims.clear();
     },
     requireNoTraining() {
       if (jobs.isRunning(['import', 'train', 'retrain'])) {

@@ -7,8 +7,10 @@ import { reviewCounts } from '../workflows/project-summary';
 import type { Handlers, ServiceContext } from './context';
 import { ServiceError } from './errors';
 
-/** The review queue: ranking label issues and paging through them. */
-export function issueHandlers(ctx: ServiceContext): Pick<Handlers, 'computeIssues' | 'getIssues'> {
+/** The review queue: ranking label issues, paging through a set, and who has which issue on screen. */
+export function issueHandlers(
+  ctx: ServiceContext,
+): Pick<Handlers, 'computeIssues' | 'listIssueSets' | 'getIssues' | 'claimIssue'> {
   const { project } = ctx;
 
   // An averaged set's probabilities (computed from its runs), cached for the set being reviewed.
@@ -27,8 +29,13 @@ export function issueHandlers(ctx: ServiceContext): Pick<Handlers, 'computeIssue
     return averaged;
   };
 
-  const toIssue = (r: IssueRow, decision: Decision | null, set: IssueSetInfo): LabelIssue => {
-    const probs = setProbs(set);
+  const toIssue = (
+    r: IssueRow,
+    decision: Decision | null,
+    set: IssueSetInfo,
+    session: string | undefined,
+  ): LabelIssue => {
+    const probs = set.stale ? null : setProbs(set);
     return {
       rank: r.rank,
       sampleIndex: r.sampleIndex,
@@ -40,6 +47,7 @@ export function issueHandlers(ctx: ServiceContext): Pick<Handlers, 'computeIssue
         ? Array.from(probs.values.subarray(r.sampleIndex * probs.k, (r.sampleIndex + 1) * probs.k))
         : [],
       decision,
+      claimedBy: ctx.claims.heldByOther(r.sampleIndex, session),
     };
   };
 
@@ -55,19 +63,28 @@ export function issueHandlers(ctx: ServiceContext): Pick<Handlers, 'computeIssue
       }
     },
 
+    listIssueSets: () => project.issues.list(),
+
     getIssues: (input): IssuePage => {
-      const set = project.issues.latest();
       const counts = reviewCounts(project);
+      const set = input.setId === undefined ? project.issues.latest() : ctx.issueSet(input.setId);
       if (!set) return { set: null, total: 0, offset: input.offset, issues: [], counts };
-      const { total, rows } = project.issues.page(set.id, input.filter, input.offset, input.limit);
-      const decisions = project.decisions.currentFor(rows.map((r) => r.path));
+      const query = { ...input.filter, afterRank: input.afterRank };
+      const { total, rows } = project.issues.page(set.id, query, input.offset, input.limit);
+      // A stale set's indices may name other images now: its issues are listed, undecided and without
+      // probabilities, only so the review can say it is out of date.
+      const decisions = set.stale
+        ? rows.map(() => null)
+        : project.decisions.currentFor(rows.map((r) => r.path));
       return {
         set,
         total,
         offset: input.offset,
-        issues: rows.map((r, i) => toIssue(r, decisions[i], set)),
+        issues: rows.map((r, i) => toIssue(r, decisions[i], set, input.session)),
         counts,
       };
     },
+
+    claimIssue: (input) => ctx.claim(input.sampleIndex, input.by),
   };
 }

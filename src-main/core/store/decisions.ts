@@ -9,6 +9,20 @@ import { readSnapshot, type Db } from './db';
 import { ProjectError, writingTo } from './errors';
 import { nowIso } from './time';
 
+/** Who decides: an annotator's name (recorded) and the review session whose undo stack the decision joins. */
+export interface Reviewer {
+  annotator: string;
+  /** '' for clients that name no session (the CLI, projects older than sessions). */
+  session: string;
+}
+
+/** What an undo or redo changed: the paths of its batch and the id of the event that changed each. */
+export interface Reverted {
+  batchId: string | null;
+  paths: string[];
+  eventIds: number[];
+}
+
 /** The sample a decision is about. Path is its durable identity; index is where it is now. */
 export interface DecisionTarget {
   index: number;
@@ -24,6 +38,7 @@ interface CurrentRow {
   new_label: number | null;
   annotator: string;
   decided_at: string;
+  event_id: number;
 }
 
 interface EventRow {
@@ -47,10 +62,11 @@ const toDecision = (r: CurrentRow): Decision => ({
   finalLabel: r.given_label === null ? r.new_label : finalLabelOf(r.action, r.new_label, r.given_label),
   annotator: r.annotator,
   decidedAt: r.decided_at,
+  eventId: r.event_id,
 });
 
 const CURRENT_SELECT = `
-  SELECT d.sample_path, s.idx, s.given_label, d.action, d.new_label, d.annotator, d.decided_at
+  SELECT d.sample_path, s.idx, s.given_label, d.action, d.new_label, d.annotator, d.decided_at, d.event_id
     FROM current_decisions d LEFT JOIN samples s ON s.gen = @gen AND s.path = d.sample_path`;
 
 /**
@@ -71,26 +87,28 @@ export class DecisionStore {
     targets: DecisionTarget[],
     action: DecisionAction,
     newLabel: number | null,
-    annotator: string,
+    by: Reviewer | string,
   ): { batchId: string; decisions: Decision[] } {
     return this.recordBatch(
       targets.map((target) => ({ target, action, newLabel })),
-      annotator,
+      by,
     );
   }
 
   /** Several decisions, possibly different ones (e.g. "accept every suggestion"), as one batch. */
   recordBatch(
     items: { target: DecisionTarget; action: DecisionAction; newLabel: number | null }[],
-    annotator: string,
+    by: Reviewer | string,
   ): { batchId: string; decisions: Decision[] } {
+    const { annotator, session } = reviewerOf(by);
     if (items.length === 0) throw new ProjectError('no samples to decide on');
     if (!annotator.trim()) throw new ProjectError('a decision needs an annotator name');
     const batchId = randomUUID();
     const at = nowIso();
     const insert = this.db.prepare(
-      `INSERT INTO decision_events (sample_path, sample_idx, action, new_label, annotator, created_at, kind, batch_id)
-       VALUES (?, ?, ?, ?, ?, ?, 'decide', ?)`,
+      `INSERT INTO decision_events
+         (sample_path, sample_idx, action, new_label, annotator, created_at, kind, batch_id, session)
+       VALUES (?, ?, ?, ?, ?, ?, 'decide', ?, ?)`,
     );
     const decisions = writingTo(this.db, () =>
       this.db.transaction(() =>
@@ -99,7 +117,16 @@ export class DecisionStore {
           const effective: DecisionAction =
             action === 'relabel' && newLabel === t.givenLabel ? 'keep' : action;
           const label = effective === 'relabel' ? newLabel : null;
-          insert.run(t.path, t.index, effective, label, annotator, at, batchId);
+          const { lastInsertRowid } = insert.run(
+            t.path,
+            t.index,
+            effective,
+            label,
+            annotator,
+            at,
+            batchId,
+            session,
+          );
           return {
             sampleIndex: t.index,
             path: t.path,
@@ -107,6 +134,7 @@ export class DecisionStore {
             finalLabel: finalLabelOf(effective, label, t.givenLabel),
             annotator,
             decidedAt: at,
+            eventId: Number(lastInsertRowid),
           };
         }),
       )(),
@@ -146,6 +174,12 @@ export class DecisionStore {
     });
   }
 
+  /** The id of the latest event (0 when there is none): a version of every decision at once. */
+  lastEventId(): number {
+    return (this.db.prepare(`SELECT coalesce(max(id), 0) AS id FROM decision_events`).get() as { id: number })
+      .id;
+  }
+
   counts(): { keep: number; relabel: number; exclude: number } {
     return readSnapshot(this.db, () => {
       const out = { keep: 0, relabel: 0, exclude: 0 };
@@ -173,16 +207,17 @@ export class DecisionStore {
     return (this.db.prepare(`SELECT * FROM decision_events ORDER BY id`).all() as EventRow[]).map(toEvent);
   }
 
-  /** Undoes this annotator's latest batch that is not undone yet; returns the affected paths. */
-  undo(annotator: string): { batchId: string | null; paths: string[] } {
+  /** Undoes the reviewer's (annotator and session) latest batch that is not undone yet; returns the affected paths. */
+  undo(by: Reviewer | string): Reverted {
+    const reviewer = reviewerOf(by);
     // Reads, then writes: an immediate transaction takes the write lock first; a deferred one would fail with
     // SQLITE_BUSY when another process (training, a second reviewer) commits in between.
     return writingTo(this.db, () =>
       this.db
         .transaction(() => {
-          const { done } = this.undoStacks(annotator);
+          const { done } = this.undoStacks(reviewer);
           const target = done.at(-1);
-          if (!target) return { batchId: null, paths: [] };
+          if (!target) return { batchId: null, paths: [], eventIds: [] };
           const original = this.batchEvents(target);
           const firstId = original[0].id;
           const prior = this.db.prepare(
@@ -190,40 +225,42 @@ export class DecisionStore {
           );
           const batchId = randomUUID();
           const at = nowIso();
-          for (const e of original) {
+          const eventIds = original.map((e) => {
             const before = prior.get(e.sample_path, firstId) as
               { action: DecisionAction | 'clear'; new_label: number | null } | undefined;
-            this.append(
+            return this.append(
               e,
               before?.action ?? 'clear',
               before?.new_label ?? null,
-              annotator,
+              reviewer,
               at,
               'undo',
               target,
               batchId,
             );
-          }
-          return { batchId, paths: original.map((e) => e.sample_path) };
+          });
+          return { batchId, paths: original.map((e) => e.sample_path), eventIds };
         })
         .immediate(),
     );
   }
 
-  /** Re-applies this annotator's most recently undone batch, unless a new decision came after it. */
-  redo(annotator: string): { batchId: string | null; paths: string[] } {
+  /** Re-applies the reviewer's most recently undone batch, unless a new decision came after it. */
+  redo(by: Reviewer | string): Reverted {
+    const reviewer = reviewerOf(by);
     return writingTo(this.db, () =>
       this.db
         .transaction(() => {
-          const { redo } = this.undoStacks(annotator);
+          const { redo } = this.undoStacks(reviewer);
           const target = redo.at(-1);
-          if (!target) return { batchId: null, paths: [] };
+          if (!target) return { batchId: null, paths: [], eventIds: [] };
           const original = this.batchEvents(target);
           const batchId = randomUUID();
           const at = nowIso();
-          for (const e of original)
-            this.append(e, e.action, e.new_label, annotator, at, 'redo', target, batchId);
-          return { batchId, paths: original.map((e) => e.sample_path) };
+          const eventIds = original.map((e) =>
+            this.append(e, e.action, e.new_label, reviewer, at, 'redo', target, batchId),
+          );
+          return { batchId, paths: original.map((e) => e.sample_path), eventIds };
         })
         .immediate(),
     );
@@ -233,29 +270,31 @@ export class DecisionStore {
     e: EventRow,
     action: DecisionAction | 'clear',
     newLabel: number | null,
-    annotator: string,
+    by: Reviewer,
     at: string,
     kind: 'undo' | 'redo',
     target: string,
     batchId: string,
-  ): void {
-    this.db
+  ): number {
+    const { lastInsertRowid } = this.db
       .prepare(
         `INSERT INTO decision_events
-           (sample_path, sample_idx, action, new_label, annotator, created_at, kind, target_batch, batch_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (sample_path, sample_idx, action, new_label, annotator, created_at, kind, target_batch, batch_id, session)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         e.sample_path,
         e.sample_idx,
         action,
         action === 'relabel' ? newLabel : null,
-        annotator,
+        by.annotator,
         at,
         kind,
         target,
         batchId,
+        by.session,
       );
+    return Number(lastInsertRowid);
   }
 
   /** The original decide events of a batch, oldest first. */
@@ -265,14 +304,14 @@ export class DecisionStore {
       .all(batchId) as EventRow[];
   }
 
-  /** Replays the annotator's log into the classic two stacks of undoable and redoable batches. */
-  private undoStacks(annotator: string): { done: string[]; redo: string[] } {
+  /** Replays the reviewer's log into the classic two stacks of undoable and redoable batches. */
+  private undoStacks(by: Reviewer): { done: string[]; redo: string[] } {
     const rows = this.db
       .prepare(
-        `SELECT kind, batch_id, target_batch FROM decision_events WHERE annotator = ?
+        `SELECT kind, batch_id, target_batch FROM decision_events WHERE annotator = ? AND session = ?
           GROUP BY batch_id ORDER BY min(id)`,
       )
-      .all(annotator) as Pick<EventRow, 'kind' | 'batch_id' | 'target_batch'>[];
+      .all(by.annotator, by.session) as Pick<EventRow, 'kind' | 'batch_id' | 'target_batch'>[];
     const done: string[] = [];
     let redo: string[] = [];
     for (const r of rows) {
@@ -292,6 +331,9 @@ export class DecisionStore {
     return { done, redo };
   }
 }
+
+const reviewerOf = (by: Reviewer | string): Reviewer =>
+  typeof by === 'string' ? { annotator: by, session: '' } : by;
 
 const toEvent = (r: EventRow): DecisionEvent => ({
   id: r.id,

@@ -14,6 +14,8 @@ export interface IssueRow {
 }
 
 export interface IssueQuery {
+  /** Only issues ranked after this one (keyset paging: immune to the list shrinking under a status filter). */
+  afterRank?: number;
   givenClass?: number;
   suggestedClass?: number;
   status: 'all' | 'decided' | 'undecided';
@@ -27,15 +29,22 @@ interface SetRow {
   filter_by: FilterBy;
   ranked_by: RankedBy;
   created_at: string;
+  dataset_gen: number | null;
   run_ids_json: string | null;
   n: number;
 }
 
 /** Ranked label-issue sets: the review queue of a cross-validation run. */
 export class IssueStore {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly generation: () => number,
+  ) {}
 
-  /** `runIds`: the runs whose averaged probabilities ranked the set (the first is `runId`), when several. */
+  /**
+   * Stores a ranked issue set of the live dataset generation (its sample indices refer to it). `runIds`: the runs
+   * whose averaged probabilities ranked the set (the first is `runId`), when several.
+   */
   save(
     runId: number,
     filterBy: FilterBy,
@@ -47,13 +56,15 @@ export class IssueStore {
       this.db.transaction(() => {
         const info = this.db
           .prepare(
-            `INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, run_ids_json) VALUES (?, ?, ?, ?, ?)`,
+            `INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, dataset_gen, run_ids_json)
+             VALUES (?, ?, ?, ?, ?, ?)`,
           )
           .run(
             runId,
             filterBy,
             rankedBy,
             nowIso(),
+            this.generation(),
             runIds && runIds.length > 1 ? JSON.stringify(runIds) : null,
           );
         const setId = Number(info.lastInsertRowid);
@@ -74,6 +85,12 @@ export class IssueStore {
     return row.id === null ? null : this.setInfo(row.id);
   }
 
+  /** Every issue set, newest first. */
+  list(): IssueSetInfo[] {
+    const ids = this.db.prepare(`SELECT id FROM issue_sets ORDER BY id DESC`).all() as { id: number }[];
+    return ids.map((r) => this.setInfo(r.id)!);
+  }
+
   setInfo(setId: number): IssueSetInfo | null {
     const row = this.db
       .prepare(
@@ -89,6 +106,8 @@ export class IssueStore {
           rankedBy: row.ranked_by,
           count: row.n,
           createdAt: row.created_at,
+          datasetGeneration: row.dataset_gen ?? 0,
+          stale: (row.dataset_gen ?? 0) !== this.generation(),
         }
       : null;
   }
@@ -109,6 +128,10 @@ export class IssueStore {
   page(setId: number, q: IssueQuery, offset: number, limit: number): { total: number; rows: IssueRow[] } {
     const where = ['i.set_id = @setId'];
     const params: Record<string, unknown> = { setId, offset, limit };
+    if (q.afterRank !== undefined) {
+      where.push('i.rank > @afterRank');
+      params.afterRank = q.afterRank;
+    }
     if (q.givenClass !== undefined) {
       where.push('i.given_label = @givenClass');
       params.givenClass = q.givenClass;

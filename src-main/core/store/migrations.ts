@@ -122,7 +122,18 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX issues_by_path ON issues (set_id, sample_path);
   `,
-  // v3: image embeddings of a pretrained backbone, and issue sets ranked on several runs' averaged probabilities.
+  // v3: review sessions and issue sets tied to the dataset they were computed on.
+  `
+  -- Each browser tab (or desktop window) reviews as its own session with its own undo stack; '' is the session
+  -- of clients that name none (the CLI, older projects).
+  ALTER TABLE decision_events ADD COLUMN session TEXT NOT NULL DEFAULT '';
+  DROP INDEX decision_events_by_annotator;
+  CREATE INDEX decision_events_by_session ON decision_events (annotator, session, id);
+  -- The dataset generation an issue set's sample indices refer to; after a re-import the set is out of date.
+  ALTER TABLE issue_sets ADD COLUMN dataset_gen INTEGER;
+  UPDATE issue_sets SET dataset_gen = (SELECT r.dataset_gen FROM runs r WHERE r.id = issue_sets.run_id);
+  `,
+  // v4: image embeddings of a pretrained backbone, and issue sets ranked on several runs' averaged probabilities.
   `
   -- float16 feature vectors of consecutive samples first_idx … first_idx + count - 1, per dataset generation and
   -- backbone (files, node and input size); written chunk by chunk, so an interrupted embedding resumes.

@@ -46,7 +46,7 @@ export class Project {
   ) {
     this.decisions = new DecisionStore(db, () => this.datasetGeneration);
     this.runs = new RunStore(db, () => this.datasetGeneration);
-    this.issues = new IssueStore(db);
+    this.issues = new IssueStore(db, () => this.datasetGeneration);
     this.embeddings = new EmbeddingStore(db);
   }
 

@@ -16,13 +16,19 @@ export interface ProjectSummary {
   counts: ReviewCounts;
 }
 
-/** Review progress and decision counts (every view shows these; every mutation returns them). */
+/**
+ * Review progress and decision counts (every view shows these; every mutation returns them). A queue made
+ * before the dataset was re-imported is out of date: it counts as no queue.
+ */
 export function reviewCounts(project: Project): ReviewCounts {
   const set = project.issues.latest();
+  const live = set && !set.stale ? set : null;
   return {
-    setTotal: set?.count ?? 0,
-    reviewed: set ? project.issues.reviewedCount(set.id) : 0,
+    setTotal: live?.count ?? 0,
+    reviewed: live ? project.issues.reviewedCount(live.id) : 0,
     decisions: project.decisions.counts(),
+    asOf: project.decisions.lastEventId(),
+    setId: live?.id ?? null,
   };
 }
 

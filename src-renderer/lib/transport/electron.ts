@@ -20,5 +20,7 @@ export function createElectronTransport(bridge: RelabelBridge): Transport {
     subscribe: (listener) => bridge.subscribe(listener),
     mediaUrl: (kind, index) => `relabel-media://${kind}/${index}`,
     kind: 'electron',
+    // The main process outlives the page: a call handed over now still runs.
+    sendOnExit: (name, input) => void bridge.call(name, input as never).catch(() => undefined),
   };
 }

@@ -131,5 +131,13 @@ export function createHttpTransport(token: string | null = readToken()): Transpo
     subscribe: (listener) => events.add(listener),
     mediaUrl: (kind, index) => withToken(`/media/${kind}/${index}`, token),
     kind: 'http',
+    // keepalive: the browser finishes the request after the page is gone.
+    sendOnExit: (name, input) =>
+      void fetch(`/api/${name}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(input),
+        keepalive: true,
+      }).catch(() => undefined),
   };
 }

@@ -1,4 +1,11 @@
-import type { ApiEvent, ApiErrorBody, MediaKind, RelabelApi, Subscribe } from '../../../src-shared/api';
+import type {
+  ApiEvent,
+  ApiErrorBody,
+  ApiName,
+  MediaKind,
+  RelabelApi,
+  Subscribe,
+} from '../../../src-shared/api';
 
 /** How the renderer talks to the main side: Electron IPC or HTTP. Nothing outside this folder knows which. */
 export interface Transport {
@@ -6,6 +13,11 @@ export interface Transport {
   subscribe: Subscribe;
   mediaUrl(kind: MediaKind, index: number): string;
   kind: 'electron' | 'http';
+  /**
+   * Sends a call from a page that is closing, without waiting for the answer (the browser delivers it after the
+   * page is gone where it can); best effort.
+   */
+  sendOnExit(name: ApiName, input: unknown): void;
 }
 
 export type ApiErrorCode = ApiErrorBody['error']['code'];
