@@ -16,6 +16,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
           'fold-worker': resolve(__dirname, 'src-main/core/train/fold-worker.ts'),
           'feature-worker': resolve(__dirname, 'src-main/core/features/feature-worker.ts'),
+          'explain-worker': resolve(__dirname, 'src-main/core/evidence/explain-worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
       },

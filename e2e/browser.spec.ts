@@ -111,6 +111,9 @@ test('dataset page: class balance chart, thumbnails per class, search by file na
 
 test('train page: tiny cross-validation with live progress and curves, then find label issues', async () => {
   await gotoRoute(page, 'train');
+  // The doctor's backend diagnosis: this machine has no GPU and no libtensorflow, so wasm, and why.
+  await expect(page.getByText('Training will use wasm.')).toBeVisible();
+  await expect(page.getByTestId('backend-why')).toContainText('tensorflow-gpu not used: no NVIDIA driver');
   await page.getByLabel('Folds').fill('2');
   await page.getByLabel('Epochs').fill('2');
   await page.getByLabel('Batch size').fill('32');
@@ -123,6 +126,8 @@ test('train page: tiny cross-validation with live progress and curves, then find
   await screenshot(page, '05-train-running', test.info());
   await expect(job).toHaveAttribute('data-status', 'done', { timeout: 240_000 });
   await expect(job).toContainText('label issues ready for review');
+  await expect(page.getByTestId('backend-why')).toContainText('Fix: install the NVIDIA driver');
+  await expect(page.getByTestId('backend-why').locator('code').first()).toHaveText('nvidia-smi');
   // The curves came from the job events' points: one line per fold.
   await expect(
     page.getByRole('img', { name: 'Training loss per epoch' }).locator('path:not([stroke-dasharray])'),
@@ -223,13 +228,20 @@ test('review: keyboard, filters and bulk decisions are saved to the project file
   }
 });
 
-test('review: grid mode screenshot, reload opens on the top-ranked undecided issue', async () => {
+test('review: grid mode screenshot; a reload keeps the issue; opening the review starts at the top-ranked undecided issue', async () => {
   await page.keyboard.press('g');
   await expect(page.getByTestId('grid-tile').first()).toBeVisible();
   await screenshot(page, '10-review-grid', test.info());
   await page.keyboard.press('g');
 
+  const before = await currentIssue(page);
   await page.reload();
+  await expect(panel(page)).toBeVisible();
+  await settled(page);
+  expect((await currentIssue(page)).sampleIndex).toBe(before.sampleIndex);
+
+  await page.goto('about:blank'); // (a hash change alone would not load the page again)
+  await page.goto(`${served.url}#/review`);
   await expect(panel(page)).toBeVisible();
   await settled(page);
   const opened = await currentIssue(page);

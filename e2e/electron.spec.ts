@@ -3,7 +3,7 @@
  * on a real project. Needs `npm run build` and an installed Electron binary.
  */
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
@@ -44,6 +44,15 @@ test.beforeAll(async () => {
   if (!existsSync('out/main/index.js') || !existsSync('out/renderer/index.html')) {
     throw new Error('the app is not built: run npm run build before the e2e tests');
   }
+  // Electron's main process opens the project with the Electron-ABI better-sqlite3 (native/): make it if missing.
+  const sqlite = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/desktop/main.ts', 'ensure-sqlite'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (sqlite.status !== 0) throw new Error(`no better-sqlite3 build for Electron:\n${sqlite.stderr}`);
   workDir = mkdtempSync(join(tmpdir(), 'relabel-e2e-electron-'));
   projectPath = execFileSync('npx', ['tsx', 'e2e/electron-project.ts', workDir], { encoding: 'utf8' }).trim();
   app = await electron.launch({ args: ['out/main/index.js', '--project', projectPath] });

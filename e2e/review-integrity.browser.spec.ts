@@ -27,9 +27,11 @@ async function openReview(page: Page, url: string, query = ''): Promise<void> {
   await settled(page);
 }
 
-/** Waits until every change is answered by the server. */
+/** Waits until every key is applied and every change is answered by the server. */
 async function allSaved(page: Page): Promise<void> {
-  await expect(page.getByTestId('review-page')).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
+  const review = page.getByTestId('review-page');
+  await expect(review).toHaveAttribute('data-settling', 'false', { timeout: 30_000 });
+  await expect(review).toHaveAttribute('data-pending', '0', { timeout: 30_000 });
 }
 
 const rank = async (page: Page) => Number(await panel(page).getAttribute('data-rank'));
@@ -96,10 +98,11 @@ test('closing the tab with saves pending asks first, and what was queued still r
   const { context, page } = await reviewer(browser, 'ann');
   try {
     await openReview(page, served.url);
-    // Slow every answer down (the server has the request already), so the reload comes while saves are pending.
-    await page.route('**/api/decide', async (route) => {
+    // Slow every answer down (the server has the request already), so the tab closes while saves are pending.
+    // (A context route: it outlives the page, as the browser's delivery of the last requests does.)
+    await context.route('**/api/decide', async (route) => {
       const response = await route.fetch();
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 1500));
       await route.fulfill({ response }).catch(() => undefined);
     });
     const dialogs: string[] = [];

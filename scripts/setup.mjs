@@ -3,7 +3,8 @@
 //   install dependencies → build → demo dataset → import → K-fold training → ranked label issues → review.
 // Re-running skips finished steps. Uses only Node built-ins (it runs before node_modules exists).
 //
-//   npm run setup                 everything, then opens the review (Electron if it can run, else a browser URL)
+//   npm run setup                 everything, then opens the review: the Electron window where it can run, else
+//                                 `relabel serve --open` (URL printed; opened in a browser where a display exists)
 //   npm run setup -- --no-open    stop before opening the review (CI, scripted use)
 //   npm run setup -- --install-only
 import { spawnSync } from 'node:child_process';
@@ -63,6 +64,9 @@ if (args.has('--install-only')) process.exit(0);
 step('Building (electron-vite: main, preload, renderer, CLI)');
 run(npm, ['run', 'build']);
 
+step('Checking this machine (relabel doctor: what will run, and how to fix what will not)');
+run(process.execPath, [join(root, 'bin', 'relabel.mjs'), 'doctor'], { allowFailure: true });
+
 if (!existsSync(join(dataDir, 'label_train.txt'))) {
   step('Writing the demo dataset (known injected label noise)');
   relabel('demo', dataDir);
@@ -102,22 +106,24 @@ relabel('issues', '--project', projectPath, '--out', join(demoDir, 'issues.csv')
 reportRecovery();
 
 if (args.has('--no-open')) {
-  process.stderr.write(`\nReady. Review with: npx relabel serve --project ${projectPath}\n`);
+  process.stderr.write(
+    `\nReady. Review with: npm start (desktop app) or npx relabel serve --open --project ${projectPath}\n`,
+  );
   process.exit(0);
 }
 
 step('Opening the review');
-const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY || process.platform !== 'linux';
-if (electronOk && display) {
-  run(join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron.cmd' : 'electron'), [
-    join(root, 'out', 'main', 'index.js'),
-    '--project',
-    projectPath,
-  ]);
-} else {
-  process.stderr.write('Open the URL below in a browser (#/review); Ctrl-C stops the server.\n');
-  relabel('serve', '--project', projectPath);
-}
+// The decision table in scripts/desktop/plan.ts: the desktop window where Electron's binary, a display and the
+// Electron build of better-sqlite3 (made now if missing) are all there; otherwise `relabel serve --open`, which
+// prints the URL and opens it in the default browser where a display exists.
+run(process.execPath, [
+  '--import',
+  'tsx',
+  join(root, 'scripts', 'desktop', 'main.ts'),
+  'review',
+  '--project',
+  projectPath,
+]);
 
 /** How many of the injected label flips the ranked issues found. */
 function reportRecovery() {

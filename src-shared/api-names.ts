@@ -9,6 +9,7 @@ export const API_NAMES = [
   'startTraining',
   'cancelJob',
   'listRuns',
+  'trainingBackends',
   'computeIssues',
   'listIssueSets',
   'getIssues',
@@ -23,6 +24,10 @@ export const API_NAMES = [
   'retrain',
   'compareRuns',
   'exportLabels',
+  'classEvidence',
+  'explainSample',
+  'cancelExplain',
+  'holdoutDisagreements',
 ] as const;
 
 export type ApiName = (typeof API_NAMES)[number];

@@ -25,6 +25,8 @@ import {
   type TrainConfig,
 } from './domain';
 import { API_NAMES, type ApiName } from './api-names';
+import type { BackendDiagnosis } from './diagnosis';
+import type { ClassEvidence, HoldoutDisagreements, SaliencyResult } from './evidence';
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
@@ -120,6 +122,8 @@ export const apiInputs = {
   startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
+  /** Which training backends will load here and why a faster one will not, with the fix (as `relabel doctor`). */
+  trainingBackends: z.object({}).strict(),
   /**
    * Rank issues of a finished cross-validation run (default: the latest), or of the average of several runs'
    * out-of-fold probabilities (`runIds`), and make them the review queue.
@@ -198,6 +202,19 @@ export const apiInputs = {
   retrain: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
   exportLabels: z.object({ outDir: z.string().min(1).max(4096) }).strict(),
+  /** The class-evidence map (per-pixel F, class vs rest) of the live dataset; computed once per generation. */
+  classEvidence: z.object({}).strict(),
+  /**
+   * Where a run's model (for a CV run: the fold that held the image out) finds evidence for `towards` against
+   * `against` on one image. Computed off the main thread, cached per (run, image); cancellable by requestId.
+   */
+  explainSample: z
+    .object({ runId: z.number().int().min(1), sampleIndex, towards: classId, against: classId, requestId })
+    .strict(),
+  /** Stops an explainSample call (the annotator moved on); its call answers { cancelled: true }. */
+  cancelExplain: z.object({ requestId: requestId.unwrap() }).strict(),
+  /** Held-out images on which the before and the after model disagree, most confident disagreements first. */
+  holdoutDisagreements: z.object({ limit: z.number().int().min(1).max(50).default(6) }).strict(),
 } as const satisfies Record<ApiName, z.ZodTypeAny>;
 
 export type { ApiName };
@@ -346,6 +363,7 @@ export interface ApiOutputs {
   startTraining: { jobId: string };
   cancelJob: { cancelled: boolean };
   listRuns: RunSummary[];
+  trainingBackends: BackendDiagnosis;
   computeIssues: IssueSetInfo;
   listIssueSets: IssueSetInfo[];
   getIssues: IssuePage;
@@ -360,6 +378,10 @@ export interface ApiOutputs {
   retrain: { jobId: string };
   compareRuns: Comparison;
   exportLabels: ExportResult;
+  classEvidence: ClassEvidence;
+  explainSample: SaliencyResult;
+  cancelExplain: { cancelled: boolean };
+  holdoutDisagreements: HoldoutDisagreements;
 }
 
 /** Progress of a long job (import, training, retraining), pushed as an event. */

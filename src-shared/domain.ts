@@ -113,6 +113,7 @@ export const DEFAULT_RANKED_BY: RankedBy = RANKED_BY_METHODS[0];
 /** Backends a run can ask for (`auto`: the fastest that loads) and the ones that actually train. */
 export const BACKEND_CHOICES = ['auto', 'gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+/** Fastest first: the order `auto` tries them in (and `relabel doctor` reports them in). */
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 

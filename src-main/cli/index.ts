@@ -10,6 +10,7 @@ import { register as registerRetrain } from './commands/retrain';
 import { register as registerReport } from './commands/report';
 import { register as registerImportProbs } from './commands/import-probs';
 import { register as registerServe } from './commands/serve';
+import { register as registerDoctor } from './commands/doctor';
 
 const VERSION = '0.1.0';
 
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     registerRetrain,
     registerReport,
     registerExport,
+    registerDoctor,
   ]) {
     register(program);
   }

@@ -31,6 +31,9 @@ export function shownDecision(item: ReviewItem): Decision | null {
 
 export const PAGE_SIZE = 50;
 
+/** How long another session's claim counts here without news of it (the server lets claims lapse after 45 s). */
+export const CLAIM_TTL_MS = 45_000;
+
 /**
  * The issues of one filter over one issue set, in rank order, loaded page by page from the start. Pages after
  * the first are asked for by rank (`afterRank`), never by offset: with a status filter the server's list
@@ -53,6 +56,8 @@ export class IssueList {
   constructor(
     private readonly api: Pick<RelabelApi, 'getIssues'>,
     private readonly session: string,
+    /** This review's annotator: an issue open in another tab of the same person steers nothing. */
+    private readonly annotator: () => string = () => '',
   ) {}
 
   /** Loads the first page of a query, replacing the list. */
@@ -135,7 +140,10 @@ export class IssueList {
         issue,
         version: issue.decision?.eventId ?? 0,
         inFlight: 0,
-        claim: issue.claimedBy ? { annotator: issue.claimedBy, claimId: '', until: Infinity } : null,
+        claim:
+          issue.claimedBy && issue.claimedBy !== this.annotator()
+            ? { annotator: issue.claimedBy, claimId: '', until: Date.now() + CLAIM_TTL_MS }
+            : null,
       });
       // Keep the reactive proxy: changes made through it update the view.
       this.bySample.set(issue.sampleIndex, this.items[this.items.length - 1]);

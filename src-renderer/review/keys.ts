@@ -16,7 +16,8 @@ export type ReviewCommand =
   | { type: 'escape' }
   | { type: 'zoomIn' }
   | { type: 'zoomOut' }
-  | { type: 'grid' };
+  | { type: 'grid' }
+  | { type: 'saliency' };
 
 export type CommandType = ReviewCommand['type'];
 
@@ -68,6 +69,13 @@ export const KEYMAP: readonly KeyBinding[] = [
   { command: 'zoomIn', keys: ['+', '='], shown: ['+'], what: 'Zoom in (or the mouse wheel)', aria: '+' },
   { command: 'zoomOut', keys: ['-', '_'], shown: ['−'], what: 'Zoom out', aria: '-' },
   { command: 'grid', keys: ['g'], shown: ['G'], what: 'Grid mode for bulk decisions', aria: 'g' },
+  {
+    command: 'saliency',
+    keys: ['s'],
+    shown: ['S'],
+    what: 'Show where the model looked (saliency overlay)',
+    aria: 's',
+  },
   { command: 'help', keys: ['?'], shown: ['?'], what: 'Show or hide this help', aria: '?' },
   {
     command: 'escape',

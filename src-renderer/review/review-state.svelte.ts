@@ -3,7 +3,13 @@ import type { AcceptPreview, ApiEvent } from '../../src-shared/api';
 import { ClaimKeeper, realTimers } from './claim-keeper';
 import { DecisionQueue, type QueuedOp } from './decision-queue';
 import { intentFor, type DecisionCommand, type DecisionIntent } from './decisions';
-import { IssueList, shownDecision, type IssueFilter, type ReviewItem } from './issue-list.svelte';
+import {
+  CLAIM_TTL_MS,
+  IssueList,
+  shownDecision,
+  type IssueFilter,
+  type ReviewItem,
+} from './issue-list.svelte';
 import {
   messageOf,
   type ReviewCore,
@@ -51,6 +57,8 @@ export class ReviewState {
   lastSave = $state<{ sampleIndex: number; rank: number; what: string } | null>(null);
   /** Ops queued or in flight (saves not yet in the project file). */
   pendingSaves = $state(0);
+  /** Commands wait or the screen is in transition (a page loading, an answer only the server has). */
+  settling = $state(false);
   question = $state<ReviewQuestion | null>(null);
 
   readonly current = $derived.by<ReviewItem | null>(() => this.list.items[this.pos] ?? null);
@@ -66,7 +74,7 @@ export class ReviewState {
   private disposed = false;
 
   constructor(private readonly deps: ReviewDeps) {
-    this.list = new IssueList(deps.api, deps.identity.session);
+    this.list = new IssueList(deps.api, deps.identity.session, () => deps.identity.annotator);
     this.queue = new DecisionQueue(deps.api, (n) => (this.pendingSaves = n));
     const mirror = new UndoMirror();
     this.savedState = new SavedState(this.list, mirror);
@@ -75,7 +83,7 @@ export class ReviewState {
       deps.identity,
       (sampleIndex, annotator) => {
         const item = this.list.find(sampleIndex);
-        if (item) item.claim = { annotator, claimId: '', until: this.now() + 45_000 };
+        if (item) item.claim = { annotator, claimId: '', until: this.now() + CLAIM_TTL_MS };
       },
       deps.timers ?? realTimers,
     );
@@ -142,6 +150,7 @@ export class ReviewState {
   /** Applies a command after every command before it; at once when nothing is pending. */
   dispatch(input: ReviewInput): void {
     this.inputs.push(input);
+    this.settling = true;
     void this.drain();
   }
 
@@ -174,6 +183,7 @@ export class ReviewState {
       }
     } finally {
       this.draining = false;
+      this.settling = this.inputs.length > 0 || this.blocker !== null;
     }
   }
 
@@ -182,10 +192,13 @@ export class ReviewState {
     const previous = this.blocker;
     const chained = previous ? previous.catch(() => undefined).then(() => p) : p;
     this.blocker = chained;
+    this.settling = true;
     void chained
       .catch(() => undefined)
       .then(() => {
-        if (this.blocker === chained) this.blocker = null;
+        if (this.blocker !== chained) return;
+        this.blocker = null;
+        this.settling = this.draining || this.inputs.length > 0;
       });
   }
 
@@ -323,13 +336,17 @@ export class ReviewState {
       this.savedState.onDecisions(e);
       this.deps.onCounts(e.counts);
     } else if (e.type === 'claim') {
-      if (this.claims.isOwn(e.claimId)) return;
-      // Our own claim's event can come before the answer that names it.
-      if (e.annotator === this.deps.identity.annotator && e.sampleIndex === this.claims.focused) return;
+      // Claims of this annotator (this tab's, whose event may come before the answer naming it, or another tab
+      // of the same person) steer nothing.
+      if (this.claims.isOwn(e.claimId) || e.annotator === this.deps.identity.annotator) return;
       const item = this.list.find(e.sampleIndex);
       if (!item) return;
       if (e.annotator)
-        item.claim = { annotator: e.annotator, claimId: e.claimId, until: this.now() + (e.ttlMs ?? 45_000) };
+        item.claim = {
+          annotator: e.annotator,
+          claimId: e.claimId,
+          until: this.now() + (e.ttlMs ?? CLAIM_TTL_MS),
+        };
       else if (item.claim?.claimId === e.claimId || item.claim?.claimId === '') item.claim = null;
     }
   }

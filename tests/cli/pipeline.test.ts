@@ -151,6 +151,7 @@ describe('relabel CLI pipeline', () => {
       'retrain',
       'report',
       'export',
+      'doctor',
     ];
     for (const c of commands) expect(top.stdout).toContain(c);
     expect(relabel(['train', '--help']).stdout).toMatch(/Usage: relabel train/);

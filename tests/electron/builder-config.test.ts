@@ -20,9 +20,14 @@ describe('electron-builder.yml', () => {
     );
   });
 
-  it('packages the build, unpacks native modules and wasm, rebuilds for Electron ABI', () => {
-    expect(config).toMatchObject({ productName: 'Relabel', npmRebuild: true, asar: true });
-    expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
+  it('packages the build and the Electron-ABI better-sqlite3, unpacks native modules and wasm, rebuilds nothing in place', () => {
+    // An in-place rebuild would turn the checkout's Node build (CLI, tests) into an Electron one.
+    expect(config).toMatchObject({ productName: 'Relabel', npmRebuild: false, asar: true });
+    expect(config.files).toEqual(expect.arrayContaining(['out/**', 'package.json', 'native/**']));
+    expect(config.asarUnpack).toContain('native/**/*.node');
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(pkg.scripts.package).toMatch(/scripts\/desktop\/main\.ts ensure-sqlite && electron-builder/);
+    expect(JSON.stringify(pkg.scripts)).not.toMatch(/install-app-deps/);
     const unpack = (config.asarUnpack as string[]).join('\n');
     expect(unpack).toMatch(/better-sqlite3/);
     expect(unpack).toMatch(/sharp/);

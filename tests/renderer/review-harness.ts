@@ -103,6 +103,14 @@ export class Wire {
     }
   }
 
+  /**
+   * From now on every event reaches `to` the moment the server emits it, before the answer of the call that
+   * caused it (the order a server-sent event stream usually has).
+   */
+  live(to: ReviewState): void {
+    this.service.subscribe((e) => to.onEvent(e));
+  }
+
   /** Hands the events so far to a client (and forgets them). */
   deliver(to: ReviewState): void {
     for (const e of this.events.splice(0)) to.onEvent(e);

@@ -332,6 +332,7 @@ describe('review state: stress', () => {
     }));
     expect(issues.length).toBeGreaterThan(0);
     await review.reload(); // back to one loaded page: paging happens during the run
+    wire.live(review); // its own events (claims included) come before the answers
     const model = new ReviewModel(all);
     let seed = 7;
     const rnd = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;

@@ -5,6 +5,7 @@ import { createService } from '../../core/service';
 import { hostForUrl, isLoopbackHost } from '../../server/auth';
 import { findRendererDir } from '../../server/renderer-dir';
 import { startServer } from '../../server/server';
+import { openInBrowser } from '../open-url';
 
 interface ServeOptions {
   project: string;
@@ -12,6 +13,7 @@ interface ServeOptions {
   port: number;
   annotator?: string;
   token?: string;
+  open?: boolean;
 }
 
 const portOption = (v: string) => {
@@ -37,6 +39,7 @@ export function register(program: Command): void {
     .option('--port <port>', 'port (0 = any free port)', portOption, 0)
     .option('--annotator <name>', 'name recorded with each decision (default: your user name)')
     .option('--token <token>', 'access token (generated when the host is not loopback)', tokenOption)
+    .option('--open', 'open the URL in the default browser once serving (not where there is no display)')
     .action((opts: ServeOptions) => serve(opts));
 }
 
@@ -57,8 +60,16 @@ async function serve(opts: ServeOptions): Promise<void> {
     throw e;
   }
   const url = `http://${hostForUrl(opts.host)}:${server.port}/`;
-  process.stdout.write(`Relabel is serving ${token ? `${url}?token=${token}` : url}\n`);
+  const shown = token ? `${url}?token=${token}` : url;
+  process.stdout.write(`Relabel is serving ${shown}\n`);
   process.stderr.write(`project ${opts.project}; press Ctrl-C to stop\n`);
+  if (opts.open) {
+    // Only now: the server is listening and the URL line is out.
+    const r = openInBrowser(shown);
+    process.stderr.write(
+      r.opened ? `opened in your browser (${r.command})\n` : `not opening a browser: ${r.reason}\n`,
+    );
+  }
 
   const running = server;
   await new Promise<void>((resolve) => {

@@ -1,5 +1,6 @@
 import type { BackendName } from '../../../src-shared/domain';
-import { Worker, workerEntry } from '../train/pool';
+import { Worker } from '../train/pool';
+import { workerEntryFor } from '../train/worker-entry';
 import { AbortError } from '../train/trainer';
 import type { FeatureChildMessage, FeatureInit, FeatureJob, FeatureParentMessage } from './protocol';
 
@@ -18,7 +19,8 @@ export interface FeaturePoolOptions {
   signal?: AbortSignal;
 }
 
-const entry = () => workerEntry('feature-worker', new URL('./feature-worker.ts', import.meta.url));
+/** How to start feature-worker (beside this module in the source tree, a bundled out/main/feature-worker.js in a build). */
+export const featureWorkerEntry = () => workerEntryFor('feature-worker', import.meta.url);
 
 /**
  * Runs feature jobs (embedding chunks, logistic-regression folds) on worker processes, the same way the
@@ -50,7 +52,7 @@ export async function runFeatureJobs(
       o.signal?.addEventListener('abort', onAbort, { once: true });
 
       const start = () => {
-        const w: FeatureWorker = new Worker(entry(), onMessage, (_w, why) =>
+        const w: FeatureWorker = new Worker(featureWorkerEntry(), onMessage, (_w, why) =>
           fail(new Error(`${what} ${why}`)),
         );
         workers.add(w);

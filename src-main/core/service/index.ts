@@ -14,6 +14,7 @@ import { Project } from '../store/project';
 import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
+import { evidenceFeature } from './evidence-handlers';
 import { issueHandlers } from './issue-handlers';
 import { neighbourHandlers } from './neighbour-handlers';
 import { projectHandlers } from './project-handlers';
@@ -55,12 +56,14 @@ export function createService(opts: ServiceOptions): RelabelService {
   );
   const ctx = createContext(project, jobs, opts.annotator.trim() || 'annotator', emit);
   const neighbours = neighbourHandlers(ctx);
+  const evidence = evidenceFeature(ctx);
   const handlers: Handlers = {
     ...projectHandlers(ctx),
     ...trainingHandlers(ctx),
     ...issueHandlers(ctx),
     ...decisionHandlers(ctx),
     ...neighbours.handlers,
+    ...evidence.handlers,
   };
 
   const api = {} as Record<ApiName, (input: unknown) => Promise<unknown>>;
@@ -93,8 +96,7 @@ export function createService(opts: ServiceOptions): RelabelService {
     },
     close: async () => {
       jobs.cancelAll();
-      await jobs.idle();
-      await neighbours.close();
+      await Promise.all([jobs.idle(), evidence.close(), neighbours.close()]);
       emitter.removeAllListeners();
       project.close();
     },

@@ -1,4 +1,7 @@
+import type { BackendDiagnosis } from '../../../src-shared/diagnosis';
 import type { JobHandle } from '../jobs';
+import { diagnoseBackends } from '../system/backends';
+import { realProbe } from '../system/probe';
 import type { TrainProgress } from '../train';
 import { compareBeforeAfter, runRetrain } from '../workflows/holdout';
 import { trainAndRankIssues } from '../workflows/train-and-rank';
@@ -7,8 +10,13 @@ import type { Handlers, ServiceContext } from './context';
 /** Training jobs (cross-validation, retraining), their runs and the before/after comparison. */
 export function trainingHandlers(
   ctx: ServiceContext,
-): Pick<Handlers, 'startTraining' | 'retrain' | 'cancelJob' | 'listRuns' | 'compareRuns'> {
+): Pick<
+  Handlers,
+  'startTraining' | 'retrain' | 'cancelJob' | 'listRuns' | 'trainingBackends' | 'compareRuns'
+> {
   const { project, jobs } = ctx;
+  // Looks at files and system libraries (and runs nvidia-smi): once per service is enough.
+  let backends: BackendDiagnosis | null = null;
   return {
     startTraining: (input) => {
       ctx.requireNoTraining();
@@ -53,6 +61,8 @@ export function trainingHandlers(
     cancelJob: (input) => ({ cancelled: jobs.cancel(input.jobId) }),
 
     listRuns: () => project.runs.list().map(({ datasetGeneration: _g, ...r }) => r),
+
+    trainingBackends: () => (backends ??= diagnoseBackends(realProbe)),
 
     compareRuns: () => compareBeforeAfter(project),
   };

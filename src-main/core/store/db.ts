@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { sqliteNativeBinding } from '../system/electron-sqlite';
 
 export type Db = Database.Database;
 
@@ -7,9 +8,14 @@ export type Db = Database.Database;
  * WAL lets readers (the server, the UI) run beside the one writer; synchronous=FULL makes a
  * committed decision survive a power cut, not just a crash; the busy timeout turns short
  * writer contention (training results vs. review decisions) into a wait instead of SQLITE_BUSY.
+ * Under Electron the Electron-ABI build of better-sqlite3 is loaded (see system/electron-sqlite.ts).
  */
 export function openDatabase(path: string, opts: { readonly?: boolean; mustExist?: boolean } = {}): Db {
-  const db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.mustExist ?? false });
+  const db = new Database(path, {
+    readonly: opts.readonly ?? false,
+    fileMustExist: opts.mustExist ?? false,
+    nativeBinding: sqliteNativeBinding(),
+  });
   db.pragma('busy_timeout = 30000');
   if (!opts.readonly) {
     try {

@@ -133,7 +133,33 @@ export const migrations: readonly string[] = [
   ALTER TABLE issue_sets ADD COLUMN dataset_gen INTEGER;
   UPDATE issue_sets SET dataset_gen = (SELECT r.dataset_gen FROM runs r WHERE r.id = issue_sets.run_id);
   `,
-  // v4: image embeddings of a pretrained backbone, and issue sets ranked on several runs' averaged probabilities.
+  // v4: evidence — the class-evidence (per-pixel F) map cached per dataset generation, and the trained
+  // weights of each model of a run (every CV fold, the single hold-out model) for explaining predictions.
+  `
+  CREATE TABLE class_evidence (
+    gen INTEGER PRIMARY KEY,
+    num_classes INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    -- images per class that went into the map, and a few sample indices per class to show beside it
+    counts_json TEXT NOT NULL,
+    samples_json TEXT NOT NULL,
+    -- float64, num_classes × height × width: F of each class vs the rest, then each class's mean gray image
+    f BLOB NOT NULL,
+    means BLOB NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE run_models (
+    run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    -- the CV fold whose held-out images this model predicted; -1 for a run's single (hold-out) model
+    fold INTEGER NOT NULL,
+    spec_json TEXT NOT NULL,
+    weights BLOB NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (run_id, fold)
+  );
+  `,
+  // v5: image embeddings of a pretrained backbone, and issue sets ranked on several runs' averaged probabilities.
   `
   -- float16 feature vectors of consecutive samples first_idx … first_idx + count - 1, per dataset generation and
   -- backbone (files, node and input size); written chunk by chunk, so an interrupted embedding resumes.

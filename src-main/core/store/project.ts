@@ -2,12 +2,14 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ClassInfo, DatasetInfo, Sample } from '../../../src-shared/domain';
 import { openDatabase, readSnapshot, type Db } from './db';
+import { ClassEvidenceStore } from './class-evidence';
 import { createDatasetWriter, getMeta, type DatasetWriter } from './dataset-writer';
 import { DecisionStore } from './decisions';
 import { EmbeddingStore } from './embeddings';
 import { ProjectError, writingTo } from './errors';
 import { IssueStore } from './issues';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations';
+import { RunModelStore } from './run-models';
 import { RunStore } from './runs';
 
 export type { DatasetWriter } from './dataset-writer';
@@ -38,6 +40,8 @@ export class Project {
   readonly decisions: DecisionStore;
   readonly runs: RunStore;
   readonly issues: IssueStore;
+  readonly models: RunModelStore;
+  readonly classEvidence: ClassEvidenceStore;
   readonly embeddings: EmbeddingStore;
 
   private constructor(
@@ -47,6 +51,8 @@ export class Project {
     this.decisions = new DecisionStore(db, () => this.datasetGeneration);
     this.runs = new RunStore(db, () => this.datasetGeneration);
     this.issues = new IssueStore(db, () => this.datasetGeneration);
+    this.models = new RunModelStore(db);
+    this.classEvidence = new ClassEvidenceStore(db);
     this.embeddings = new EmbeddingStore(db);
   }
 
@@ -248,6 +254,24 @@ export class Project {
         channels: info.channels,
       };
     });
+  }
+
+  /**
+   * Model-input pixels of the readable samples of `generation` with index in [from, from + limit), in index
+   * order. Rows of a committed generation never change, so pages read apart still form one consistent dataset.
+   */
+  samplePixelPage(
+    generation: number,
+    from: number,
+    limit: number,
+  ): { index: number; givenLabel: number; pixels: Uint8Array }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT idx, given_label, pixels FROM samples WHERE gen = ? AND idx >= ? AND idx < ? AND width > 0 ORDER BY idx`,
+      )
+      .raw()
+      .all(generation, from, from + limit) as [number, number, Buffer][];
+    return rows.map(([index, givenLabel, pixels]) => ({ index, givenLabel, pixels }));
   }
 
   /** Every sample's model-input pixels in index order, one row at a time (for streaming 100k images to a file). */

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import type { BackendChoice, BackendName } from '../../../src-shared/domain';
+import { BACKEND_NAMES, type BackendChoice, type BackendName } from '../../../src-shared/domain';
 import type { Tf } from './tf';
 
 export interface SelectedBackend {
@@ -76,7 +76,8 @@ async function loadCpu(): Promise<Tf> {
   return tf;
 }
 
-const ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+/** The order `auto` tries the backends in: BACKEND_NAMES lists them fastest first. */
+export const BACKEND_ORDER: readonly BackendName[] = BACKEND_NAMES;
 const CHOICE: Record<Exclude<BackendChoice, 'auto'>, BackendName> = {
   gpu: 'tensorflow-gpu',
   node: 'tensorflow',
@@ -122,7 +123,7 @@ function explain(name: BackendName, e: unknown): string {
 export async function selectBackend(choice: BackendChoice): Promise<SelectedBackend> {
   const notes: string[] = [];
   let cpuTensorflow: Tf | null = null;
-  const candidates = choice === 'auto' ? ORDER : [CHOICE[choice]];
+  const candidates = choice === 'auto' ? BACKEND_ORDER : [CHOICE[choice]];
   for (const [i, name] of candidates.entries()) {
     if (name === 'tensorflow' && cpuTensorflow) {
       // tfjs-node-gpu's TensorFlow runs on the CPU too; loading tfjs-node next to it would clash.

@@ -1,6 +1,7 @@
 import type { BackendName, EpochPoint, Metrics, TrainConfig } from '../../../src-shared/domain';
 import { validateTrainConfig } from './config';
 import { argmaxRows, computeMetrics } from './metrics';
+import type { SerializedModel } from './model-weights';
 import { runModelJobs, type ModelJob, type ModelJobResult } from './pool';
 import { earlyStoppingNote, ProgressTracker } from './progress';
 import { deriveSeed } from '../random/seeded';
@@ -46,6 +47,7 @@ export interface TrainAndEvaluateResult {
   curve: EpochPoint[];
   backend: BackendName;
   notes: string[];
+  model: SerializedModel;
 }
 
 export function validateTrainingData(d: TrainingData): void {
@@ -164,6 +166,7 @@ export async function crossValidate(o: CrossValidateOptions): Promise<CrossValid
         probs: r.probs,
         curve: r.curve,
         backend: name,
+        model: r.model,
       });
       o.onProgress(tracker.message(`fold ${job.fold! + 1}/${k} done`));
     },
@@ -212,5 +215,6 @@ export async function trainAndEvaluate(o: TrainAndEvaluateOptions): Promise<Trai
     curve: r.curve,
     backend: pool.backend,
     notes: [...pool.notes, ...r.notes, ...(stopNote ? [stopNote] : [])],
+    model: r.model,
   };
 }

@@ -75,6 +75,7 @@ async function runJob(s: WorkerState, m: JobMessage): Promise<void> {
     bestEpoch: r.bestEpoch,
     notes: r.notes,
     cpuSeconds: ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(cpuBefore)),
+    model: { spec: r.model.spec, weights: encodeArray(r.model.weights) },
   });
 }
 

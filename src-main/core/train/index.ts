@@ -12,6 +12,13 @@ export {
 } from './cross-validate';
 export { argmaxRows, computeMetrics } from './metrics';
 export { buildModel, MIN_INPUT_SIDE, type InputShape } from './models';
+export {
+  restoreModel,
+  serializeModel,
+  validateModelSpec,
+  type ModelSpec,
+  type SerializedModel,
+} from './model-weights';
 export { stratifiedKFold, stratifiedSplit } from './split';
 export { AbortError } from './trainer';
 export type { Tf } from './tf';

@@ -1,13 +1,13 @@
 import { fork, type ChildProcess, type Serializable } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BackendName, EpochPoint, TrainConfig } from '../../../src-shared/domain';
 import { writePixelFile } from './pixel-source';
 import { decodeFloat32, encodeArray, type ChildMessage, type ParentMessage } from './protocol';
+import type { SerializedModel } from './model-weights';
 import { AbortError } from './trainer';
+import { workerEntryFor } from './worker-entry';
 import type { TrainingData } from './types';
 
 /** One model to train in a worker: fit on trainIndices, return probabilities of predictIndices. */
@@ -26,6 +26,7 @@ export interface ModelJobResult {
   notes: string[];
   /** CPU time the worker spent on this model. */
   cpuSeconds: number;
+  model: SerializedModel;
 }
 
 export interface JobProgress {
@@ -47,24 +48,9 @@ export interface PoolOptions {
 
 const STDERR_TAIL = 4000;
 
-/**
- * How to start a worker process: from TypeScript source through tsx, or the bundled out/main/<name>.js.
- * `source` is the worker's .ts file (default: fold-worker.ts beside this module).
- */
-export function workerEntry(
-  name = 'fold-worker',
-  source = new URL('./fold-worker.ts', import.meta.url),
-): { file: string; execArgv: string[] } {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-    return { file: fileURLToPath(source), execArgv: ['--import', tsx] };
-  }
-  for (const rel of [`./${name}.js`, `../${name}.js`]) {
-    const file = fileURLToPath(new URL(rel, here));
-    if (existsSync(file)) return { file, execArgv: [] };
-  }
-  throw new Error(`worker ${name}.js not found next to ${fileURLToPath(here)} or its parent folder`);
+/** How to start fold-worker: from TypeScript source through tsx, or the bundled out/main/fold-worker.js. */
+export function workerEntry(): { file: string; execArgv: string[] } {
+  return workerEntryFor('fold-worker', import.meta.url);
 }
 
 /** One worker process (a child over IPC) with the job it is running; generic over its messages. */
@@ -214,6 +200,7 @@ export async function runModelJobs(o: PoolOptions): Promise<{ backend: BackendNa
                   bestEpoch: m.bestEpoch,
                   notes: m.notes,
                   cpuSeconds: m.cpuSeconds,
+                  model: { spec: m.model.spec, weights: decodeFloat32(m.model.weights) },
                 },
                 backend!,
               );

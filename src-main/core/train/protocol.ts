@@ -1,4 +1,5 @@
 import type { BackendName, EpochPoint, TrainConfig } from '../../../src-shared/domain';
+import type { ModelSpec } from './model-weights';
 
 /** Messages between the pool (parent) and a fold worker (child process), over the IPC channel. */
 
@@ -41,6 +42,8 @@ export type ChildMessage =
       notes: string[];
       /** CPU time the worker process spent on this job (user + system). */
       cpuSeconds: number;
+      /** The trained model: its spec and its float32 weights (base64). */
+      model: { spec: ModelSpec; weights: string };
     }
   | { type: 'error'; fold: number | null; message: string; stack?: string };
 

@@ -3,6 +3,7 @@ import type { LayersModel } from '@tensorflow/tfjs-layers';
 import type { EpochPoint, TrainConfig } from '../../../src-shared/domain';
 import { BatchBuilder } from './batches';
 import { buildModel } from './models';
+import { serializeModel, type SerializedModel } from './model-weights';
 import type { PixelSource } from './pixel-source';
 import { deriveSeed, mulberry32, shuffleInPlace } from '../random/seeded';
 import { stratifiedSplit } from './split';
@@ -32,6 +33,8 @@ export interface TrainModelResult {
   /** Epoch whose weights were kept (the best validation loss when early stopping is active). */
   bestEpoch: number;
   notes: string[];
+  /** The trained weights (the ones that produced `probs`), kept so predictions can be explained later. */
+  model: SerializedModel;
 }
 
 const EPSILON = 1e-7;
@@ -223,7 +226,8 @@ export async function trainModel(o: TrainModelOptions): Promise<TrainModelResult
     }
     if (best && best.epoch !== curve.length) model.setWeights(best.weights);
     const probs = await predict(o.predictIndices);
-    return { probs, curve, bestEpoch: best?.epoch ?? curve.length, notes };
+    const kept = await serializeModel(model, config.model, input, numClasses);
+    return { probs, curve, bestEpoch: best?.epoch ?? curve.length, notes, model: kept };
   } finally {
     if (best) tf.dispose(best.weights);
     optimizer.dispose();

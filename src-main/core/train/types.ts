@@ -1,4 +1,5 @@
 import type { BackendName, EpochPoint } from '../../../src-shared/domain';
+import type { SerializedModel } from './model-weights';
 
 /** The images (uint8, NHWC, row-major) and labels of a dataset, as the engine takes them. */
 export interface TrainingData {
@@ -18,6 +19,8 @@ export interface FoldResult {
   probs: Float32Array;
   curve: EpochPoint[];
   backend: BackendName;
+  /** The fold's trained model (absent for folds restored from an earlier, interrupted run). */
+  model?: SerializedModel;
 }
 
 export interface TrainProgress {

@@ -63,7 +63,12 @@ export async function runCrossValidation(
       if (p.backend) project.runs.setBackend(runId, p.backend);
       cb.onProgress?.(p);
     };
-    const onFold = (f: FoldResult) => project.runs.saveFold(runId, f);
+    // The fold's probabilities and the model that made them land together (the model explains them).
+    const onFold = (f: FoldResult) =>
+      project.db.transaction(() => {
+        project.runs.saveFold(runId, f);
+        if (f.model) project.models.save(runId, f.fold, f.model);
+      })();
     // The pretrained model never needs the pixels in this process (its workers embed from a file).
     const data = config.model === 'pretrained' ? trainingLabels(project) : loadTrainingData(project);
     const result =

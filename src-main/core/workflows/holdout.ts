@@ -10,6 +10,7 @@ import {
   type TrainProgress,
 } from '../train';
 import type { Project } from '../store/project';
+import { SINGLE_MODEL } from '../store/run-models';
 import type { RunRecord } from '../store/runs';
 import type { RunCallbacks } from './cross-validation-run';
 import type { BackboneSpec } from '../features/backbone-spec';
@@ -168,6 +169,8 @@ async function trainHoldout(
     const full = new Float32Array(data.n * k).fill(Number.NaN);
     split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
     project.runs.setBackend(runId, r.backend);
+    // A CNN's weights are kept to explain its predictions; a pretrained run's logistic regression has none to keep.
+    if ('model' in r) project.models.save(runId, SINGLE_MODEL, r.model);
     project.runs.finish(runId, {
       status: 'done',
       metrics: scoreOn(full, k, evalSet),

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker, workerEntry } from '../train/pool';
+import { featureWorkerEntry } from '../features/feature-pool';
+import { Worker } from '../train/pool';
 import type { FeatureChildMessage, FeatureJob, FeatureParentMessage } from '../features/protocol';
 import type { Project } from '../store/project';
 import { writeEmbeddingMatrix } from './embeddings';
@@ -90,7 +91,7 @@ export class NeighbourFinder {
         reject(e as Error);
         return;
       }
-      const entry = workerEntry('feature-worker', new URL('../features/feature-worker.ts', import.meta.url));
+      const entry = featureWorkerEntry();
       const w: FeatureWorker = new Worker(
         entry,
         (_w, m) => this.onMessage(m, resolve, reject, backbone, dir),
