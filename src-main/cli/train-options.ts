@@ -2,11 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { BACKEND_CHOICES, MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
 import { BACKBONE_SIZE, TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
-import {
-  BUILTIN_NODE,
-  MIN_BACKBONE_SIZE,
-  type BackboneSpec,
-} from '../core/features/backbone-spec';
+import { BUILTIN_NODE, MIN_BACKBONE_SIZE, type BackboneSpec } from '../core/features/backbone-spec';
 import { choiceOption, intOption, limitedOption } from './options';
 
 /** `--batch-size` for batchSize: the flag of each training option. */

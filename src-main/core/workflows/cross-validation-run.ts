@@ -52,7 +52,8 @@ export async function runCrossValidation(
     config = { ...defaultTrainConfig(overrides.model), ...overrides };
     // A pretrained run records its backbone, so a resume or a retrain uses the same one.
     const n = project.requireDataset().numSamples;
-    const backbone = config.model === 'pretrained' ? { backbone: { ...defaultBackbone(n), ...cb.backbone } } : {};
+    const backbone =
+      config.model === 'pretrained' ? { backbone: { ...defaultBackbone(n), ...cb.backbone } } : {};
     runId = project.runs.create('cv', { ...config, ...backbone });
   }
   cb.onRunCreated?.(runId);

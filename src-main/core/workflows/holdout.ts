@@ -51,7 +51,8 @@ const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
   ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate', 'classWeights'].every(
     (k) => (run.config as Record<string, unknown>)[k] === (c as unknown as Record<string, unknown>)[k],
   ) &&
-  (c.model !== 'pretrained' || JSON.stringify(runBackbone(run.config, 0)) === JSON.stringify(runBackbone(c, 0)));
+  (c.model !== 'pretrained' ||
+    JSON.stringify(runBackbone(run.config, 0)) === JSON.stringify(runBackbone(c, 0)));
 
 /** The backbone of the newest pretrained cross-validation run (its embeddings are the ones stored), else the default. */
 function latestPretrainedBackbone(project: Project): BackboneSpec {
