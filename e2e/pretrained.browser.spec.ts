@@ -1,7 +1,7 @@
 /**
  * The pretrained model in a browser against `relabel serve`: train it on the Train page (embeddings + logistic
  * regression), rank issues on it averaged with a baseline run, review with the nearest neighbours shown, retrain
- * with the same model, export. A tiny dataset (120 images of 32 px, backbone at 96 px) keeps it quick.
+ * with the same model, export. A tiny dataset (120 images of 32 px; the backbone's default side for it, 160 px) keeps it quick.
  * Needs `npm run build` (CLI + renderer) and Chromium at /usr/bin/chromium.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';

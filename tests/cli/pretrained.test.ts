@@ -39,6 +39,9 @@ describe('relabel train --model pretrained', () => {
       '3',
       '--workers',
       '2',
+      // Small inputs keep the test quick (the default for 100 images is 160 px).
+      '--backbone-size',
+      '64',
     ]);
     expect(train.stdout).toMatch(/Run #1 done on wasm/);
     expect(train.stdout).toMatch(/label issues among 100 images/);
@@ -63,10 +66,10 @@ describe('relabel train --model pretrained', () => {
       expect(cv.config).toMatchObject({
         model: 'pretrained',
         classWeights: false,
-        backbone: { inputSize: 96 },
+        backbone: { inputSize: 64 },
       });
       expect(cv.notes.join('\n')).toMatch(
-        /backbone: mobilenet_v2_140 \(MobilenetV2\/Conv_1\/Relu6, 96 px\), 1792 features/,
+        /backbone: mobilenet_v2_140 \(MobilenetV2\/Conv_1\/Relu6, 64 px\), 1792 features/,
       );
       expect(cv.notes.filter((n) => /^fold \d: C = /.test(n))).toHaveLength(3);
       // The same folds as the CNN: fold f holds the same images in both runs.
