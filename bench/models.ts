@@ -206,8 +206,10 @@ function probsCsv(path: string, runId: number, out: string): void {
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const f3 = (x: number) => x.toFixed(3);
-const time = (s: number) =>
-  s >= 120 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(0)} s`;
+const time = (seconds: number) => {
+  const s = Math.round(seconds); // rounded first: 359.6 s is "6 min 0 s", not "5 min 60 s"
+  return s >= 120 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`;
+};
 
 async function compare(): Promise<void> {
   const rows: Row[] = [];
