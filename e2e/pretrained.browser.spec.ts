@@ -36,6 +36,8 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   });
   served = await startServe(projectPath, 'e2e');
   page = await browser.newPage();
+  // This browser has reviewed before: the review does not ask for the annotator's name.
+  await page.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
 });
 
 test.afterAll(async () => {
@@ -64,8 +66,8 @@ test('train page: the pretrained model, its backbone shown, issues on two runs a
   await screenshot(page, 'pretrained-01-train-done', test.info());
 
   const runs = page.getByTestId('issue-runs');
-  await runs.getByLabel(/#1 baseline/).check();
-  await runs.getByLabel(/#2 pretrained/).check();
+  await runs.getByLabel('#1 baseline').check();
+  await runs.getByLabel('#2 pretrained').check();
   await page.getByRole('button', { name: 'Find label issues' }).click();
   await expect(page.getByTestId('issue-set')).toContainText('on runs #1 + #2 averaged');
   await screenshot(page, 'pretrained-02-averaged-issues', test.info());
