@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the benchmarks in bench/ and leaves their tables in bench/results/*.md (copied into README.md by hand).
 //   npm run bench                 all of them (about 30 min on 2 cores)
-//   npm run bench -- find-issues  one of: find-issues, import, train, train-fmnist, ui, saliency
+//   npm run bench -- find-issues  one of: find-issues, import, train, train-fmnist, ui, saliency, server-lag
 //   npm run bench -- models       opt-in, hours on 2 cores: models (baseline/cnn/pretrained on the demo sets),
 //                                 pretrained-100k (embedding 100,000 images; logistic regression on them)
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['find-issues', 'import', 'train', 'train-fmnist', 'ui', 'saliency'];
+const all = ['find-issues', 'import', 'train', 'train-fmnist', 'ui', 'saliency', 'server-lag'];
 const optIn = ['models', 'pretrained-100k'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));

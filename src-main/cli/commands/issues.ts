@@ -13,6 +13,7 @@ import { Project } from '../../core/store/project';
 import { computeIssueSet } from '../../core/workflows/label-issues';
 import { choiceOption, intOption } from '../options';
 import { nextHint } from '../invocation';
+import { out } from '../terminal';
 
 /** `--runs 3,5,8`: at least two distinct run ids. */
 function runList(v: string): number[] {
@@ -71,7 +72,7 @@ export function register(program: Command): void {
           });
           const n = project.requireDataset().numSamples;
           if (opts.out) writeIssuesCsv(project, set.id, opts.out);
-          process.stdout.write(
+          out(
             `${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (set.runIds.length > 1
                 ? ` on the average of runs ${set.runIds.map((r) => `#${r}`).join(', ')}`

@@ -6,6 +6,7 @@ import { addTrainOptions, backboneFrom, trainConfigFrom } from '../train-options
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
 import { nextHint } from '../invocation';
+import { out, err } from '../terminal';
 
 export function register(program: Command): void {
   addTrainOptions(
@@ -31,13 +32,13 @@ export function register(program: Command): void {
           resumeRunId: opts.resume as number | undefined,
           backbone: backboneFrom(opts),
           onProgress: trainProgressPrinter('train'),
-          onRunCreated: (id) => process.stderr.write(`train: run #${id}\n`),
+          onRunCreated: (id) => err(`train: run #${id}\n`),
         }),
       );
       const run = project.runs.get(runId)!;
       const m = run.metrics!;
       const n = project.requireDataset().numSamples;
-      process.stdout.write(
+      out(
         `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)} (vs given labels)\n` +
           `${issueSet.count} label issues among ${n} images ranked for review (${issueSet.filterBy}, ${issueSet.rankedBy})\n` +
           nextHint(['serve', '--project', project.path]),

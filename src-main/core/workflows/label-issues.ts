@@ -83,14 +83,15 @@ export function computeIssueSet(
   const ranked = findLabelIssues(labels, predProbs, k, { filterBy: opts.filterBy, rankedBy: opts.rankedBy });
   const quality = getLabelQualityScores(labels, predProbs, k, opts.rankedBy);
   const suggested = suggestedLabels(predProbs, k);
-  const samples = project.getSamples();
+  // Only the issues' own rows (one statement), not every sample of a large dataset.
+  const refs = project.sampleRefsAt(Array.from(ranked, (r) => rows[r]));
   return project.issues.save(
     run.id,
     opts.filterBy,
     opts.rankedBy,
-    Array.from(ranked, (r) => ({
+    Array.from(ranked, (r, i) => ({
       sampleIndex: rows[r],
-      path: samples[rows[r]].path,
+      path: refs[i]!.path,
       givenLabel: labels[r],
       suggestedLabel: suggested[r],
       quality: quality[r],
