@@ -9,11 +9,13 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // One build, several entry points: the Electron app, the `relabel` CLI (which also runs
-        // `relabel serve`) and the training worker process. They share the core as chunks.
+        // `relabel serve`), the training worker and the feature worker (embeddings, logistic regression,
+        // neighbours). They share the core as chunks.
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
           'fold-worker': resolve(__dirname, 'src-main/core/train/fold-worker.ts'),
+          'feature-worker': resolve(__dirname, 'src-main/core/features/feature-worker.ts'),
           'explain-worker': resolve(__dirname, 'src-main/core/evidence/explain-worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },

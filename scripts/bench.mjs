@@ -3,6 +3,8 @@
 //   npm run bench                 all of them (about 30 min on 2 cores, plus many-classes: half an hour or more
 //                                 per trained row and noise level on a loaded 2-core machine)
 //   npm run bench -- find-issues  one of: find-issues, import, many-classes, train, train-fmnist, ui, saliency, server-lag
+//   npm run bench -- models       opt-in, hours on 2 cores: models (baseline/cnn/pretrained on the demo sets),
+//                                 pretrained-100k (embedding 100,000 images; logistic regression on them)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -19,12 +21,13 @@ const all = [
   'saliency',
   'server-lag',
 ];
+const optIn = ['models', 'pretrained-100k'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
 for (const name of chosen.length ? chosen : all) {
   const file = join(root, 'bench', `${name}.ts`);
   if (!existsSync(file)) {
-    process.stderr.write(`bench: no bench/${name}.ts (choose from ${all.join(', ')})\n`);
+    process.stderr.write(`bench: no bench/${name}.ts (choose from ${[...all, ...optIn].join(', ')})\n`);
     process.exit(1);
   }
   process.stderr.write(`\n== bench/${name}.ts\n`);

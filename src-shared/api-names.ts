@@ -20,6 +20,7 @@ export const API_NAMES = [
   'undo',
   'redo',
   'decisionHistory',
+  'neighbours',
   'retrain',
   'compareRuns',
   'exportLabels',

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   DECISION_ACTIONS,
   DEFAULT_FILTER_BY,
+  MAX_AVERAGED_RUNS,
   DEFAULT_RANKED_BY,
   FILTER_BY_METHODS,
   RANKED_BY_METHODS,
@@ -29,6 +30,9 @@ import type { ClassEvidence, HoldoutDisagreements, SaliencyResult } from './evid
 import { trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
+/** Nearest neighbours the review shows per image, and the most a caller may ask for. */
+export const DEFAULT_NEIGHBOURS = 6;
+export const MAX_NEIGHBOURS = 24;
 
 /**
  * The most images one decision may cover (a bulk decide, accepting suggestions): it is one SQLite transaction —
@@ -140,14 +144,22 @@ export const apiInputs = {
   listRuns: z.object({}).strict(),
   /** Which training backends will load here and why a faster one will not, with the fix (as `relabel doctor`). */
   trainingBackends: z.object({}).strict(),
-  /** Rank issues of a finished cross-validation run (default: the latest) and make them the review queue. */
+  /**
+   * Rank issues of a finished cross-validation run (default: the latest), or of the average of several runs'
+   * out-of-fold probabilities (`runIds`), and make them the review queue.
+   */
   computeIssues: z
     .object({
       runId: z.number().int().min(1).optional(),
+      runIds: z.array(z.number().int().min(1)).min(2).max(MAX_AVERAGED_RUNS).optional(),
       filterBy: filterBySchema.default(DEFAULT_FILTER_BY),
       rankedBy: rankedBySchema.default(DEFAULT_RANKED_BY),
     })
-    .strict(),
+    .strict()
+    .refine((d) => d.runId === undefined || d.runIds === undefined, {
+      message: 'give runId or runIds, not both',
+      path: ['runIds'],
+    }),
   /** Every issue set (one per ranking), newest first. */
   listIssueSets: z.object({}).strict(),
   /**
@@ -207,6 +219,10 @@ export const apiInputs = {
   undo: z.object({ requestId, by: reviewer.optional(), focus }).strict(),
   redo: z.object({ requestId, by: reviewer.optional(), focus }).strict(),
   decisionHistory: z.object({ sampleIndex }).strict(),
+  /** The images nearest to a sample by cosine similarity of their stored embeddings (pretrained backbone). */
+  neighbours: z
+    .object({ sampleIndex, count: z.number().int().min(1).max(MAX_NEIGHBOURS).default(DEFAULT_NEIGHBOURS) })
+    .strict(),
   /** Train on the cleaned labels and evaluate before vs after on the same held-out split. */
   retrain: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
@@ -269,6 +285,7 @@ export const apiRoles: { readonly [K in ApiName]: Role | ((input: unknown) => Ro
   undo: 'annotator',
   redo: 'annotator',
   decisionHistory: 'annotator',
+  neighbours: 'annotator',
   retrain: 'owner',
   compareRuns: 'annotator',
   exportLabels: 'owner',
@@ -392,6 +409,29 @@ export interface DecisionsChanged {
   counts: ReviewCounts;
 }
 
+/** One image near the asked-for sample, as the review shows it. */
+export interface Neighbour {
+  index: number;
+  path: string;
+  givenLabel: number;
+  /** Cosine similarity of the two embeddings (1: same direction). */
+  similarity: number;
+  decision: Decision | null;
+}
+
+export interface NeighboursResult {
+  sampleIndex: number;
+  /**
+   * ok; unavailable: the project has no embeddings of the live dataset yet (`message` says how to get them);
+   * superseded: a newer neighbours request replaced this one before it ran.
+   */
+  status: 'ok' | 'unavailable' | 'superseded';
+  message: string | null;
+  /** The embedding the similarities come from, e.g. "MobilenetV2/Conv_1/Relu6, 96×96 px". */
+  backbone: string | null;
+  neighbours: Neighbour[];
+}
+
 export interface ExportResult {
   outDir: string;
   files: string[];
@@ -427,6 +467,7 @@ export interface ApiOutputs {
   undo: UndoResult;
   redo: UndoResult;
   decisionHistory: DecisionEvent[];
+  neighbours: NeighboursResult;
   retrain: { jobId: string };
   compareRuns: Comparison;
   exportLabels: ExportResult;

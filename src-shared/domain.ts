@@ -122,7 +122,14 @@ export type BackendChoice = (typeof BACKEND_CHOICES)[number];
 export const BACKEND_NAMES = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-export const MODEL_NAMES = ['baseline', 'lenet-wide', 'cnn'] as const;
+/** Networks trained from scratch on the images (tfjs layers models). */
+export const CNN_MODEL_NAMES = ['baseline', 'lenet-wide', 'cnn'] as const;
+export type CnnModelName = (typeof CNN_MODEL_NAMES)[number];
+/** The bundled pretrained backbone (MobileNetV2 α 1.4); its default input side: train-config.ts. */
+export const BUILTIN_BACKBONE = 'mobilenet_v2_140';
+
+/** Every model a run can use: the CNNs, and `pretrained` (backbone embeddings + logistic regression). */
+export const MODEL_NAMES = [...CNN_MODEL_NAMES, 'pretrained'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
 /** Training-time augmentation: random shifts of up to ~8% of the side, left–right mirroring, both, or none. */
@@ -204,9 +211,14 @@ export interface LabelIssue {
   claimedBy: string | null;
 }
 
+/** Most cross-validation runs one issue set may average. */
+export const MAX_AVERAGED_RUNS = 10;
+
 export interface IssueSetInfo {
   id: number;
   runId: number;
+  /** The runs whose out-of-fold probabilities ranked the set: [runId], or several averaged (`--runs`). */
+  runIds: number[];
   filterBy: FilterBy;
   rankedBy: RankedBy;
   count: number;

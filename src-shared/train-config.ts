@@ -55,3 +55,15 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
 /** What a caller may pass: any subset of the options; the rest come from the engine's defaults. */
 export const trainOverridesSchema = trainConfigSchema.partial().strict();
+
+/**
+ * The side images are resized to before the bundled backbone embeds them: 160 px for up to 5,000 images, 128 px
+ * for more. Measured on the 2,000-image demo sets (bench/results/models-sizes.md): 160 px finds clearly more of
+ * the flipped labels than 96 or 128 px but embeds 1.6× slower than 128 px (2.6× slower than 96 px); on a small
+ * dataset that costs a minute, on 100,000 images it would add most of an hour, so larger datasets use 128 px.
+ */
+export const BACKBONE_SIZE = { small: 160, large: 128, smallUpTo: 5000 } as const;
+
+export function defaultBackboneSize(numImages: number): number {
+  return numImages <= BACKBONE_SIZE.smallUpTo ? BACKBONE_SIZE.small : BACKBONE_SIZE.large;
+}

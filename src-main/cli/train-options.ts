@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   AUGMENT_MODES,
@@ -6,8 +7,9 @@ import {
   MODEL_NAMES,
   type TrainConfig,
 } from '../../src-shared/domain';
-import { TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
-import { choiceOption, limitedOption } from './options';
+import { BACKBONE_SIZE, TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
+import { BUILTIN_NODE, MIN_BACKBONE_SIZE, type BackboneSpec } from '../core/features/backbone-spec';
+import { choiceOption, intOption, limitedOption } from './options';
 
 /** `--batch-size` for batchSize: the flag of each training option. */
 const flagOf = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -28,7 +30,7 @@ export function addTrainOptions(cmd: Command): Command {
   cmd
     .option(
       '--model <name>',
-      `${MODEL_NAMES.join('|')} (baseline: LeNet-like)`,
+      `${MODEL_NAMES.join('|')} (baseline: LeNet-like; pretrained: MobileNetV2 embeddings + logistic regression)`,
       choiceOption('--model', MODEL_NAMES),
     )
     .option(
@@ -49,7 +51,8 @@ export function addTrainOptions(cmd: Command): Command {
     );
   }
   return cmd
-    .option('--no-class-weights', 'do not weight classes against imbalance')
+    .option('--class-weights', 'weight classes against imbalance (default for the CNNs)')
+    .option('--no-class-weights', 'do not weight classes (default for pretrained)')
     .option(
       '--augment <mode>',
       `training augmentation: ${AUGMENT_MODES.join('|')} (shift: random shifts of up to ~8% of the side; flip: left–right mirror, only where a mirrored image keeps its class)`,
@@ -59,6 +62,17 @@ export function addTrainOptions(cmd: Command): Command {
       '--calibration <method>',
       `${CALIBRATION_METHODS.join('|')} (temperature: scale each fold model's probabilities on its validation split)`,
       choiceOption('--calibration', CALIBRATION_METHODS),
+    )
+    .option(
+      '--backbone-model <model.json>',
+      'pretrained: your own TensorFlow.js graph model instead of the bundled MobileNetV2 (local files only)',
+    )
+    .option('--backbone-node <name>', `pretrained: the graph node to embed with (default ${BUILTIN_NODE})`)
+    .option(
+      '--backbone-size <px>',
+      `pretrained: side images are resized to (default ${BACKBONE_SIZE.small} px up to ${BACKBONE_SIZE.smallUpTo} images, ` +
+        `${BACKBONE_SIZE.large} px above; a graph with a fixed input size keeps its own)`,
+      intOption('--backbone-size', MIN_BACKBONE_SIZE),
     );
 }
 
@@ -68,6 +82,28 @@ export function trainConfigFrom(opts: Record<string, unknown>): Partial<TrainCon
   for (const key of ['model', 'backend', 'augment', 'calibration', ...Object.keys(TRAIN_LIMITS)]) {
     if (opts[key] !== undefined) out[key] = opts[key];
   }
-  if (opts.classWeights === false) out.classWeights = false;
+  if (typeof opts.classWeights === 'boolean') out.classWeights = opts.classWeights;
   return out as Partial<TrainConfig>;
+}
+
+/** The backbone options given (the rest: the bundled backbone's defaults, or the run's own); undefined if none. */
+export function backboneFrom(opts: Record<string, unknown>): Partial<BackboneSpec> | undefined {
+  const { backboneModel, backboneNode, backboneSize } = opts as {
+    backboneModel?: string;
+    backboneNode?: string;
+    backboneSize?: number;
+  };
+  if (backboneModel === undefined && backboneNode === undefined && backboneSize === undefined)
+    return undefined;
+  if (opts.model !== undefined && opts.model !== 'pretrained')
+    throw new Error('--backbone-model, --backbone-node and --backbone-size need --model pretrained');
+  if (backboneModel !== undefined && backboneNode === undefined)
+    throw new Error(
+      '--backbone-model needs --backbone-node: the node of your graph whose output is the embedding',
+    );
+  return {
+    ...(backboneModel !== undefined ? { model: resolve(backboneModel) } : {}),
+    ...(backboneNode !== undefined ? { node: backboneNode } : {}),
+    ...(backboneSize !== undefined ? { inputSize: backboneSize } : {}),
+  };
 }

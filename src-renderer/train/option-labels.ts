@@ -1,4 +1,11 @@
-import type { AugmentMode, BackendChoice, FilterBy, ModelName, RankedBy } from '../../src-shared/domain';
+import {
+  BUILTIN_BACKBONE,
+  type AugmentMode,
+  type BackendChoice,
+  type FilterBy,
+  type ModelName,
+  type RankedBy,
+} from '../../src-shared/domain';
 
 /*
  * How the UI names each method and option. The names themselves are the contract's tuples; these records are
@@ -25,6 +32,7 @@ export const modelLabels: Record<ModelName, string> = {
   baseline: 'baseline — small, fast CNN',
   'lenet-wide': 'lenet-wide — wider, with dropout; best on many classes',
   cnn: 'cnn — deeper, batch-normalised',
+  pretrained: 'pretrained — MobileNetV2 embeddings + logistic regression',
 };
 
 export const augmentLabels: Record<AugmentMode, string> = {
@@ -41,6 +49,16 @@ export const backendLabels: Record<BackendChoice, string> = {
   wasm: 'wasm — WebAssembly (one core per worker)',
   cpu: 'cpu — plain JavaScript (very slow)',
 };
+
+/** "MobileNetV2 (bundled), 96 px" / "model.json, node …, 128 px": which backbone a pretrained run used. */
+export function backboneText(config: Record<string, unknown>): string | null {
+  if (config.model !== 'pretrained') return null;
+  const b = (config.backbone ?? {}) as { model?: string; node?: string; inputSize?: number };
+  const px = b.inputSize ? `${b.inputSize} px` : 'default size';
+  if (!b.model || b.model === BUILTIN_BACKBONE) return `MobileNetV2 α1.4 (bundled), ${px}`;
+  const file = b.model.split(/[\\/]/).slice(-2).join('/');
+  return `${file}, node ${b.node ?? '?'}, ${px}`;
+}
 
 /** `[value, label]` pairs in the tuple's order, for a <select>. */
 export function choices<T extends string>(names: readonly T[], labels: Record<T, string>): [T, string][] {

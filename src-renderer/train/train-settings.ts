@@ -38,19 +38,18 @@ export function configFrom(
   kind: SettingsFor,
   keep: Partial<TrainConfig> = {},
 ): Partial<TrainConfig> {
-  const config: Partial<TrainConfig> = {
-    model: s.model,
-    epochs: s.epochs,
-    batchSize: s.batchSize,
-    backend: s.backend,
-    augment: s.augment,
-  };
+  // The pretrained model has no epochs, batches or augmentation (a logistic regression on embeddings).
+  const config: Partial<TrainConfig> =
+    s.model === 'pretrained'
+      ? { model: s.model, backend: s.backend }
+      : { model: s.model, epochs: s.epochs, batchSize: s.batchSize, backend: s.backend, augment: s.augment };
   if (kind === 'cv') {
     config.folds = s.folds;
     if (s.workers) config.workers = s.workers;
   } else {
     if (keep.learningRate !== undefined) config.learningRate = keep.learningRate;
     if (keep.seed !== undefined) config.seed = keep.seed;
+    if (keep.classWeights !== undefined) config.classWeights = keep.classWeights;
   }
   return config;
 }
@@ -62,6 +61,7 @@ function stripUnknown(c: Partial<TrainConfig> & Record<string, unknown>): Partia
   for (const k of ['folds', 'epochs', 'batchSize', 'workers', 'learningRate', 'seed'] as const) {
     if (typeof c[k] === 'number') known[k] = c[k];
   }
+  if (typeof c.classWeights === 'boolean') known.classWeights = c.classWeights;
   if ((BACKEND_CHOICES as readonly unknown[]).includes(c.backend)) known.backend = c.backend;
   // A run stored before augmentation modes has a boolean here (true = mirroring).
   const augment: unknown = typeof c.augment === 'boolean' ? (c.augment ? 'flip' : 'none') : c.augment;

@@ -24,6 +24,7 @@ const serviceOn = (path: string, annotator: string) => {
 const set = (id: number, extra: Partial<IssueSetInfo> = {}): IssueSetInfo => ({
   id,
   runId: 3,
+  runIds: [3],
   filterBy: 'prune_by_noise_rate',
   rankedBy: 'self_confidence',
   count: 1234,

@@ -31,6 +31,7 @@ const validInputs: { [K in ApiName]: ApiInput<K> } = {
   undo: {},
   redo: {},
   decisionHistory: { sampleIndex: 1 },
+  neighbours: { sampleIndex: 1 },
   retrain: {},
   compareRuns: {},
   exportLabels: { outDir: '/tmp/x' },

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import {
   DEFAULT_FILTER_BY,
   DEFAULT_RANKED_BY,
   FILTER_BY_METHODS,
+  MAX_AVERAGED_RUNS,
   RANKED_BY_METHODS,
   type FilterBy,
   type RankedBy,
@@ -15,6 +16,18 @@ import { nextHint } from '../invocation';
 import { newQueueNote } from '../queue-note';
 import { out } from '../terminal';
 
+/** `--runs 3,5,8`: at least two distinct run ids. */
+function runList(v: string): number[] {
+  const ids = v.split(',').map((s) => s.trim());
+  if (ids.length < 2 || ids.length > MAX_AVERAGED_RUNS || ids.some((s) => !/^[1-9]\d*$/.test(s)))
+    throw new InvalidArgumentError(
+      `--runs needs 2 to ${MAX_AVERAGED_RUNS} run ids separated by commas, got "${v}"`,
+    );
+  const nums = ids.map(Number);
+  if (new Set(nums).size !== nums.length) throw new InvalidArgumentError(`--runs lists a run twice: "${v}"`);
+  return nums;
+}
+
 export function register(program: Command): void {
   program
     .command('issues')
@@ -24,6 +37,11 @@ export function register(program: Command): void {
     )
     .requiredOption('--project <file>', 'project file (*.relabel)')
     .option('--run <id>', 'use this run instead of the latest', intOption('--run'))
+    .option(
+      '--runs <ids>',
+      "rank on the average of these finished runs' out-of-fold probabilities, e.g. --runs 3,5 (an ensemble)",
+      runList,
+    )
     .option(
       '--filter-by <method>',
       FILTER_BY_METHODS.join('|'),
@@ -38,11 +56,21 @@ export function register(program: Command): void {
     )
     .option('--out <file>', `also write the ranked issues as CSV (${ISSUES_CSV_HEADER.join(',')})`)
     .action(
-      (opts: { project: string; run?: number; filterBy: FilterBy; rankedBy: RankedBy; out?: string }) => {
+      (opts: {
+        project: string;
+        run?: number;
+        runs?: number[];
+        filterBy: FilterBy;
+        rankedBy: RankedBy;
+        out?: string;
+      }) => {
+        if (opts.run !== undefined && opts.runs !== undefined)
+          throw new Error('give --run or --runs, not both');
         const project = Project.open(opts.project);
         try {
           const set = computeIssueSet(project, {
             runId: opts.run,
+            runIds: opts.runs,
             filterBy: opts.filterBy,
             rankedBy: opts.rankedBy,
           });
@@ -50,6 +78,9 @@ export function register(program: Command): void {
           if (opts.out) writeIssuesCsv(project, set.id, opts.out);
           out(
             `${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
+              (set.runIds.length > 1
+                ? ` on the average of runs ${set.runIds.map((r) => `#${r}`).join(', ')}`
+                : '') +
               (opts.out ? `; written to ${opts.out}` : '') +
               '\n' +
               newQueueNote(project, set.id) +

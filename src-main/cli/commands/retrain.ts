@@ -3,7 +3,7 @@ import { Project } from '../../core/store/project';
 import { runRetrain } from '../../core/workflows/holdout';
 import { formatReport, projectReport } from '../../core/workflows/report';
 import { numberOption } from '../options';
-import { addTrainOptions, trainConfigFrom } from '../train-options';
+import { addTrainOptions, backboneFrom, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
 import { out } from '../terminal';
@@ -34,6 +34,7 @@ export function register(program: Command): void {
       await withAbortOnSignal((signal) =>
         runRetrain(project, overrides, {
           signal,
+          backbone: backboneFrom(opts),
           onPhase: (phase) => (label = phase),
           onProgress: (p) => printer[label === 'before' ? 'before' : 'after'](p),
         }),

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
 import { trainAndRankIssues } from '../../core/workflows/train-and-rank';
 import { intOption } from '../options';
-import { addTrainOptions, trainConfigFrom } from '../train-options';
+import { addTrainOptions, backboneFrom, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
 import { nextHint } from '../invocation';
@@ -32,6 +32,7 @@ export function register(program: Command): void {
         trainAndRankIssues(project, trainConfigFrom(opts), {
           signal,
           resumeRunId: opts.resume as number | undefined,
+          backbone: backboneFrom(opts),
           onProgress: trainProgressPrinter('train'),
           onRunCreated: (id) => err(`train: run #${id}\n`),
         }),

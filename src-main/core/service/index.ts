@@ -19,6 +19,7 @@ import { EXTERNAL_POLL_MS, watchExternalChanges } from './external-changes';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
 import { evidenceFeature } from './evidence-handlers';
 import { issueHandlers } from './issue-handlers';
+import { neighbourHandlers } from './neighbour-handlers';
 import { projectHandlers } from './project-handlers';
 import { trainingHandlers } from './training-handlers';
 
@@ -82,12 +83,14 @@ export function createService(opts: ServiceOptions): OwnedService {
     opts.pathRoots ?? null,
     opts.limits,
   );
+  const neighbours = neighbourHandlers(ctx);
   const evidence = evidenceFeature(ctx);
   const handlers: Handlers = {
     ...projectHandlers(ctx),
     ...trainingHandlers(ctx),
     ...issueHandlers(ctx),
     ...decisionHandlers(ctx),
+    ...neighbours.handlers,
     ...evidence.handlers,
   };
 
@@ -130,7 +133,7 @@ export function createService(opts: ServiceOptions): OwnedService {
     close: async () => {
       watcher.stop();
       jobs.cancelAll();
-      await Promise.all([jobs.idle(), evidence.close()]);
+      await Promise.all([jobs.idle(), evidence.close(), neighbours.close()]);
       emitter.removeAllListeners();
       project.close();
     },

@@ -3,7 +3,7 @@ import type { Decision, IssueSetInfo, LabelIssue } from '../../../src-shared/dom
 import { tooManyClasses } from '../limits';
 import { ProjectError } from '../store/errors';
 import type { IssueRow } from '../store/issues';
-import { computeIssueSet } from '../workflows/label-issues';
+import { computeIssueSet, issueSetProbabilities } from '../workflows/label-issues';
 import { reviewCounts } from '../workflows/project-summary';
 import type { Handlers, ServiceContext } from './context';
 import { ServiceError } from './errors';
@@ -14,13 +14,29 @@ export function issueHandlers(
 ): Pick<Handlers, 'computeIssues' | 'listIssueSets' | 'getIssues' | 'claimIssue'> {
   const { project } = ctx;
 
+  // An averaged set's probabilities (computed from its runs), cached for the set being reviewed.
+  let averaged: { setId: number; k: number; values: Float32Array } | null = null;
+  const setProbs = (set: IssueSetInfo) => {
+    if (set.runIds.length < 2) return ctx.runProbs(set.runId);
+    if (averaged?.setId !== set.id) {
+      let p: ReturnType<typeof issueSetProbabilities> | undefined;
+      try {
+        p = issueSetProbabilities(project, set);
+      } catch {
+        p = undefined; // a run of the set went stale (re-import): the issues are shown without probabilities
+      }
+      averaged = p ? { setId: set.id, k: p.numClasses, values: p.values } : null;
+    }
+    return averaged;
+  };
+
   const toIssue = (
     r: IssueRow,
     decision: Decision | null,
     set: IssueSetInfo,
     session: string | undefined,
   ): LabelIssue => {
-    const probs = set.stale ? null : ctx.runProbs(set.runId);
+    const probs = set.stale ? null : setProbs(set);
     return {
       rank: r.rank,
       sampleIndex: r.sampleIndex,

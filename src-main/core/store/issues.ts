@@ -30,6 +30,7 @@ interface SetRow {
   ranked_by: RankedBy;
   created_at: string;
   dataset_gen: number | null;
+  run_ids_json: string | null;
   n: number;
 }
 
@@ -40,20 +41,32 @@ export class IssueStore {
     private readonly generation: () => number,
   ) {}
 
-  /** Stores a ranked issue set of the live dataset generation (its sample indices refer to it). */
+  /**
+   * Stores a ranked issue set of the live dataset generation (its sample indices refer to it). `runIds`: the runs
+   * whose averaged probabilities ranked the set (the first is `runId`), when several.
+   */
   save(
     runId: number,
     filterBy: FilterBy,
     rankedBy: RankedBy,
     issues: Omit<IssueRow, 'rank' | 'decided'>[],
+    runIds?: number[],
   ): IssueSetInfo {
     return writingTo(this.db, () =>
       this.db.transaction(() => {
         const info = this.db
           .prepare(
-            `INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, dataset_gen) VALUES (?, ?, ?, ?, ?)`,
+            `INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, dataset_gen, run_ids_json)
+             VALUES (?, ?, ?, ?, ?, ?)`,
           )
-          .run(runId, filterBy, rankedBy, nowIso(), this.generation());
+          .run(
+            runId,
+            filterBy,
+            rankedBy,
+            nowIso(),
+            this.generation(),
+            runIds && runIds.length > 1 ? JSON.stringify(runIds) : null,
+          );
         const setId = Number(info.lastInsertRowid);
         const insert = this.db.prepare(
           `INSERT INTO issues (set_id, rank, sample_idx, sample_path, given_label, suggested_label, quality)
@@ -88,6 +101,7 @@ export class IssueStore {
       ? {
           id: row.id,
           runId: row.run_id,
+          runIds: row.run_ids_json ? (JSON.parse(row.run_ids_json) as number[]) : [row.run_id],
           filterBy: row.filter_by,
           rankedBy: row.ranked_by,
           count: row.n,

@@ -164,6 +164,29 @@ export const migrations: readonly string[] = [
   `
   CREATE INDEX IF NOT EXISTS samples_by_label ON samples (gen, given_label);
   `,
+  // v6: image embeddings of a pretrained backbone, and issue sets ranked on several runs' averaged probabilities.
+  `
+  -- float16 feature vectors of consecutive samples first_idx … first_idx + count - 1, per dataset generation and
+  -- backbone (files, node and input size); written chunk by chunk, so an interrupted embedding resumes.
+  CREATE TABLE embedding_chunks (
+    gen INTEGER NOT NULL,
+    backbone TEXT NOT NULL,
+    first_idx INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    dim INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (gen, backbone, first_idx)
+  );
+  -- An import that makes a new generation live drops every other generation's embeddings in the same transaction.
+  CREATE TRIGGER embeddings_follow_import_insert AFTER INSERT ON meta WHEN NEW.key = 'active_gen' BEGIN
+    DELETE FROM embedding_chunks WHERE gen <> CAST(NEW.value AS INTEGER);
+  END;
+  CREATE TRIGGER embeddings_follow_import_update AFTER UPDATE ON meta WHEN NEW.key = 'active_gen' BEGIN
+    DELETE FROM embedding_chunks WHERE gen <> CAST(NEW.value AS INTEGER);
+  END;
+  -- The runs whose out-of-fold probabilities were averaged to rank the set (JSON array); NULL: just run_id.
+  ALTER TABLE issue_sets ADD COLUMN run_ids_json TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

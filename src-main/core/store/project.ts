@@ -11,6 +11,7 @@ import { openDatabase, readSnapshot, type Db } from './db';
 import { ClassEvidenceStore } from './class-evidence';
 import { createDatasetWriter, getMeta, type DatasetWriter } from './dataset-writer';
 import { DecisionStore, toDecision, type CurrentRow } from './decisions';
+import { EmbeddingStore } from './embeddings';
 import { ProjectError, writingTo } from './errors';
 import { IssueStore } from './issues';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations';
@@ -58,6 +59,7 @@ export class Project {
   readonly issues: IssueStore;
   readonly models: RunModelStore;
   readonly classEvidence: ClassEvidenceStore;
+  readonly embeddings: EmbeddingStore;
 
   private constructor(
     readonly path: string,
@@ -68,6 +70,7 @@ export class Project {
     this.issues = new IssueStore(db, () => this.datasetGeneration);
     this.models = new RunModelStore(db);
     this.classEvidence = new ClassEvidenceStore(db);
+    this.embeddings = new EmbeddingStore(db);
   }
 
   /** Creates a new project file; refuses to overwrite an existing file. */
@@ -376,6 +379,17 @@ export class Project {
       .raw()
       .all(generation, from, from + limit) as [number, number, Buffer][];
     return rows.map(([index, givenLabel, pixels]) => ({ index, givenLabel, pixels }));
+  }
+
+  /** Every sample's model-input pixels in index order, one row at a time (for streaming 100k images to a file). */
+  forEachSamplePixels(fn: (index: number, pixels: Buffer) => void): void {
+    readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(`SELECT idx, pixels FROM samples WHERE gen = ? ORDER BY idx`)
+        .raw()
+        .iterate(this.datasetGeneration) as IterableIterator<[number, Buffer]>;
+      for (const [idx, buf] of rows) fn(idx, buf);
+    });
   }
 
   readSamplePixels(index: number): Uint8Array | undefined {

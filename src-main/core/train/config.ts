@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { TrainConfig } from '../../../src-shared/domain';
+import type { ModelName, TrainConfig } from '../../../src-shared/domain';
 import { TRAIN_LIMITS, trainConfigSchema } from '../../../src-shared/train-config';
 import { formatZodIssues } from '../../../src-shared/validate';
 
@@ -19,11 +19,15 @@ export interface DatasetShape {
  * Common to both: 5 folds (cleanlab's default), early stopping on 10% of each training split with the
  * best weights restored, batch 64, Adam 1e-3, class weights against imbalance, each fold model's
  * probabilities temperature-scaled on its validation split, one worker process per core.
+ * `model` picks another model with the rest of these defaults; `pretrained` has no class weights (with a noisy
+ * minority class, balanced weights pull its logistic regression towards the noise: bench/models.ts) and no
+ * augmentation (it trains on stored embeddings).
  */
-export function defaultTrainConfig(dataset?: DatasetShape): TrainConfig {
+export function defaultTrainConfig(dataset?: DatasetShape, model?: ModelName): TrainConfig {
   const manyClasses = (dataset?.numClasses ?? 2) > 2;
+  const chosen = model ?? (manyClasses ? 'lenet-wide' : 'baseline');
   return {
-    model: manyClasses ? 'lenet-wide' : 'baseline',
+    model: chosen,
     folds: 5,
     epochs: manyClasses ? 30 : 15,
     batchSize: 64,
@@ -33,8 +37,8 @@ export function defaultTrainConfig(dataset?: DatasetShape): TrainConfig {
     workers: Math.min(availableParallelism(), TRAIN_LIMITS.workers.max),
     validationFraction: 0.1,
     patience: manyClasses ? 5 : 3,
-    classWeights: true,
-    augment: manyClasses ? 'shift' : 'none',
+    classWeights: chosen !== 'pretrained',
+    augment: manyClasses && chosen !== 'pretrained' ? 'shift' : 'none',
     calibration: 'temperature',
   };
 }

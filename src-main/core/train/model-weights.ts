@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ModelName } from '../../../src-shared/domain';
+import { CNN_MODEL_NAMES, type ModelName } from '../../../src-shared/domain';
 import { buildModel, type InputShape } from './models';
 import type { Tf } from './tf';
 
@@ -28,7 +28,7 @@ export interface SerializedModel {
 }
 
 /** The models a stored spec can rebuild: the ones trained end to end on the pixels (models.ts). */
-export const REBUILDABLE_MODELS: readonly string[] = ['baseline', 'lenet-wide', 'cnn'] satisfies ModelName[];
+export const REBUILDABLE_MODELS: readonly string[] = CNN_MODEL_NAMES;
 
 const sizeOf = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 

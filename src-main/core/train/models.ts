@@ -1,5 +1,5 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { ModelName } from '../../../src-shared/domain';
+import type { CnnModelName, ModelName } from '../../../src-shared/domain';
 import { seededDropout } from './seeded-dropout';
 import type { Tf } from './tf';
 
@@ -10,9 +10,9 @@ export interface InputShape {
 }
 
 /** Smallest side each model accepts (the baseline's two valid 5×5 convs and two poolings need 16 px). */
-export const MIN_INPUT_SIDE: Record<ModelName, number> = { baseline: 16, 'lenet-wide': 4, cnn: 8 };
+export const MIN_INPUT_SIDE: Record<CnnModelName, number> = { baseline: 16, 'lenet-wide': 4, cnn: 8 };
 
-function checkInput(name: ModelName, input: InputShape, numClasses: number): void {
+function checkInput(name: CnnModelName, input: InputShape, numClasses: number): void {
   const min = MIN_INPUT_SIDE[name];
   if (input.height < min || input.width < min) {
     throw new Error(
@@ -101,7 +101,7 @@ function cnnLayers({ tf, model, inputShape, he }: BuildContext): void {
   model.add(tf.layers.globalAveragePooling2d({}));
 }
 
-const LAYERS: Record<ModelName, (c: BuildContext) => void> = {
+const LAYERS: Record<CnnModelName, (c: BuildContext) => void> = {
   baseline: baselineLayers,
   'lenet-wide': lenetWideLayers,
   cnn: cnnLayers,
@@ -118,6 +118,8 @@ export function buildModel(
   numClasses: number,
   seed = 42,
 ): LayersModel {
+  if (name === 'pretrained')
+    throw new Error("model 'pretrained' is a logistic regression on embeddings, not a layers model");
   checkInput(name, input, numClasses);
   let s = seed >>> 0;
   const model = tf.sequential({ name });

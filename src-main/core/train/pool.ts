@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,17 +55,18 @@ export function workerEntry(): { file: string; execArgv: string[] } {
   return workerEntryFor('fold-worker', import.meta.url);
 }
 
-class Worker {
+/** One worker process (a child over IPC) with the job it is running; generic over its messages. */
+export class Worker<In = ChildMessage, Out extends Serializable = ParentMessage, Job = ModelJob> {
   readonly child: ChildProcess;
-  job: ModelJob | null = null;
+  job: Job | null = null;
   ready = false;
   private stderr = '';
   private stopping = false;
 
   constructor(
     entry: { file: string; execArgv: string[] },
-    private readonly onMessage: (w: Worker, m: ChildMessage) => void,
-    private readonly onExit: (w: Worker, why: string) => void,
+    private readonly onMessage: (w: Worker<In, Out, Job>, m: In) => void,
+    private readonly onExit: (w: Worker<In, Out, Job>, why: string) => void,
   ) {
     const env = { ...process.env };
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
@@ -79,7 +80,7 @@ class Worker {
     };
     this.child.stderr!.on('data', keepTail);
     this.child.stdout!.on('data', keepTail);
-    this.child.on('message', (m: ChildMessage) => this.onMessage(this, m));
+    this.child.on('message', (m: In) => this.onMessage(this, m));
     this.child.on('error', (e) => this.onExit(this, `could not start: ${e.message}`));
     this.child.on('exit', (code, signal) => {
       if (this.stopping && (code === 0 || signal)) return;
@@ -88,7 +89,7 @@ class Worker {
     });
   }
 
-  send(m: ParentMessage): void {
+  send(m: Out): void {
     this.child.send(m);
   }
 

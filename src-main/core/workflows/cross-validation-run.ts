@@ -1,9 +1,18 @@
 import type { TrainConfig } from '../../../src-shared/domain';
-import { crossValidate, defaultTrainConfig, scoreProbabilityRows, type TrainProgress } from '../train';
+import {
+  crossValidate,
+  defaultTrainConfig,
+  scoreProbabilityRows,
+  type FoldResult,
+  type TrainingData,
+  type TrainProgress,
+} from '../train';
 import { storedTrainConfig } from '../train/config';
 import type { Project } from '../store/project';
 import { ProjectError } from '../store/errors';
-import { loadTrainingData, usableIndices } from './training-data';
+import { defaultBackbone, type BackboneSpec } from '../features/backbone-spec';
+import { crossValidatePretrained, runBackbone } from './pretrained';
+import { datasetShapeOf, loadTrainingData, trainingLabels, usableIndices } from './training-data';
 
 export interface RunCallbacks {
   onProgress?: (p: TrainProgress) => void;
@@ -20,10 +29,10 @@ export interface RunCallbacks {
 export async function runCrossValidation(
   project: Project,
   overrides: Partial<TrainConfig>,
-  cb: RunCallbacks & { resumeRunId?: number } = {},
+  cb: RunCallbacks & { resumeRunId?: number; backbone?: Partial<BackboneSpec> } = {},
 ): Promise<number> {
   project.requireDataset();
-  const data = loadTrainingData(project);
+  const shape = datasetShapeOf(project);
   let runId: number;
   let config: TrainConfig;
   if (cb.resumeRunId !== undefined) {
@@ -36,34 +45,58 @@ export async function runCrossValidation(
         `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
       );
     }
-    config = { ...defaultTrainConfig(data), ...storedTrainConfig(run.config), ...overrides };
+    const { backbone: _backbone, ...stored } = storedTrainConfig(run.config) as Partial<TrainConfig> & {
+      backbone?: unknown;
+    };
+    config = { ...defaultTrainConfig(shape, overrides.model ?? stored.model), ...stored, ...overrides };
     runId = run.id;
     project.runs.reopen(runId);
   } else {
-    config = { ...defaultTrainConfig(data), ...overrides };
-    runId = project.runs.create('cv', config);
+    config = { ...defaultTrainConfig(shape, overrides.model), ...overrides };
+    // A pretrained run records its backbone, so a resume or a retrain uses the same one.
+    const n = project.requireDataset().numSamples;
+    const backbone =
+      config.model === 'pretrained' ? { backbone: { ...defaultBackbone(n), ...cb.backbone } } : {};
+    runId = project.runs.create('cv', { ...config, ...backbone });
   }
   cb.onRunCreated?.(runId);
   const doneFolds = project.runs.folds(runId).map((f) => ({ ...f, backend: f.backend as never }));
   try {
     const include = usableIndices(project);
-    const result = await crossValidate({
-      data,
-      config,
-      include: include.length === data.n ? undefined : include,
-      doneFolds,
-      signal: cb.signal,
-      onProgress: (p) => {
-        if (p.backend) project.runs.setBackend(runId, p.backend);
-        cb.onProgress?.(p);
-      },
-      // The fold's probabilities and the model that made them land together (the model explains them).
-      onFold: (f) =>
-        project.db.transaction(() => {
-          project.runs.saveFold(runId, f);
-          if (f.model) project.models.save(runId, f.fold, f.model);
-        })(),
-    });
+    const onProgress = (p: TrainProgress) => {
+      if (p.backend) project.runs.setBackend(runId, p.backend);
+      cb.onProgress?.(p);
+    };
+    // The fold's probabilities and the model that made them land together (the model explains them).
+    const onFold = (f: FoldResult) =>
+      project.db.transaction(() => {
+        project.runs.saveFold(runId, f);
+        if (f.model) project.models.save(runId, f.fold, f.model);
+      })();
+    // The pretrained model never needs the pixels in this process (its workers embed from a file).
+    const data = config.model === 'pretrained' ? trainingLabels(project) : loadTrainingData(project);
+    const result =
+      config.model === 'pretrained'
+        ? await crossValidatePretrained(project, {
+            config,
+            backbone: runBackbone(project.runs.get(runId)!.config, data.n),
+            numClasses: data.numClasses,
+            include,
+            labels: data.labels,
+            doneFolds,
+            signal: cb.signal,
+            onProgress,
+            onFold,
+          })
+        : await crossValidate({
+            data: data as TrainingData,
+            config,
+            include: include.length === data.n ? undefined : include,
+            doneFolds,
+            signal: cb.signal,
+            onProgress,
+            onFold,
+          });
     project.runs.setBackend(runId, result.backend);
     const k = data.numClasses;
     const rows = new Float32Array(include.length * k);

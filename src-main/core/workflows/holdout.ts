@@ -7,12 +7,21 @@ import {
   trainAndEvaluate,
   type TrainAndEvaluateResult,
   type TrainingData,
+  type TrainProgress,
 } from '../train';
 import type { Project } from '../store/project';
 import { SINGLE_MODEL } from '../store/run-models';
 import type { RunRecord } from '../store/runs';
 import type { RunCallbacks } from './cross-validation-run';
-import { cleanedLabels, loadTrainingData, usableIndices } from './training-data';
+import type { BackboneSpec } from '../features/backbone-spec';
+import { runBackbone, trainAndEvaluatePretrained } from './pretrained';
+import {
+  cleanedLabels,
+  datasetShapeOf,
+  loadTrainingData,
+  trainingLabels,
+  usableIndices,
+} from './training-data';
 
 export const DEFAULT_TEST_FRACTION = 0.2;
 
@@ -47,9 +56,35 @@ export function evaluationSet(project: Project, test: Int32Array) {
 }
 
 const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
-  ['model', 'epochs', 'seed', 'testFraction', 'batchSize', 'learningRate', 'augment', 'calibration'].every(
+  [
+    'model',
+    'epochs',
+    'seed',
+    'testFraction',
+    'batchSize',
+    'learningRate',
+    'augment',
+    'calibration',
+    'classWeights',
+  ].every(
     (k) => (run.config as Record<string, unknown>)[k] === (c as unknown as Record<string, unknown>)[k],
-  );
+  ) &&
+  (c.model !== 'pretrained' ||
+    JSON.stringify(runBackbone(run.config, 0)) === JSON.stringify(runBackbone(c, 0)));
+
+/** The backbone of the newest pretrained cross-validation run (its embeddings are the ones stored), else the default. */
+function latestPretrainedBackbone(project: Project): BackboneSpec {
+  const run = project.runs
+    .list()
+    .reverse()
+    .find(
+      (r) =>
+        r.kind === 'cv' &&
+        r.config.model === 'pretrained' &&
+        r.datasetGeneration === project.datasetGeneration,
+    );
+  return runBackbone(run?.config ?? {}, project.requireDataset().numSamples);
+}
 
 /**
  * Retrains on the cleaned labels and compares with a model trained on the given labels, both evaluated on the
@@ -58,15 +93,18 @@ const sameSetup = (run: RunRecord, c: HoldoutConfig) =>
 export async function runRetrain(
   project: Project,
   overrides: Partial<HoldoutConfig>,
-  cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void } = {},
+  cb: RunCallbacks & { onPhase?: (phase: 'before' | 'after') => void; backbone?: Partial<BackboneSpec> } = {},
 ): Promise<{ beforeRunId: number; afterRunId: number }> {
   project.requireDataset();
-  const data = loadTrainingData(project);
   const config: HoldoutConfig = {
-    ...defaultTrainConfig(data),
+    ...defaultTrainConfig(datasetShapeOf(project), overrides.model),
     testFraction: DEFAULT_TEST_FRACTION,
     ...overrides,
+    ...(overrides.model === 'pretrained'
+      ? { backbone: cb.backbone ?? latestPretrainedBackbone(project) }
+      : {}),
   };
+  const data = config.model === 'pretrained' ? trainingLabels(project) : loadTrainingData(project);
   const split = holdoutSplit(project, config.testFraction, config.seed);
 
   let before = project.runs
@@ -110,7 +148,8 @@ export async function runRetrain(
 }
 
 interface HoldoutRunOptions {
-  data: TrainingData;
+  /** The pixels for a CNN; the labels only for `pretrained` (its workers read the stored embeddings). */
+  data: TrainingData | ReturnType<typeof trainingLabels>;
   /** 'holdout': trained on the given labels; 'retrain': on the reviewed ones. */
   kind: 'holdout' | 'retrain';
   config: HoldoutConfig;
@@ -144,36 +183,48 @@ async function trainHoldout(project: Project, o: HoldoutRunOptions): Promise<num
   }
 }
 
+type HoldoutResult = Omit<TrainAndEvaluateResult, 'model'> & { model?: TrainAndEvaluateResult['model'] };
+
 function trainOnSplit(
   project: Project,
   runId: number,
   trainIndices: Int32Array,
   o: HoldoutRunOptions,
-): Promise<TrainAndEvaluateResult> {
+): Promise<HoldoutResult> {
   const { split, labels, callbacks } = o;
-  // The split's testFraction is not a training option (the training schema is strict).
-  const { testFraction: _split, ...trainConfig } = o.config;
-  return trainAndEvaluate({
-    data: o.data,
+  // The engine takes the training options only (its schema is strict): not the split or the backbone.
+  const {
+    testFraction: _split,
+    backbone: _backbone,
+    ...trainConfig
+  } = o.config as HoldoutConfig & { backbone?: unknown };
+  const job = {
     config: trainConfig,
     trainIndices,
     trainLabels: Int32Array.from(trainIndices, (i) => labels[i]),
     // Predict every held-out image (also excluded ones) so the run can be re-scored as decisions change.
     testIndices: split.test,
     testLabels: Int32Array.from(split.test, (i) => labels[i]),
-    onProgress: (p) => {
+    onProgress: (p: TrainProgress) => {
       if (p.backend) project.runs.setBackend(runId, p.backend);
       callbacks.onProgress?.(p);
     },
     signal: callbacks.signal,
-  });
+  };
+  return o.config.model === 'pretrained'
+    ? trainAndEvaluatePretrained(project, {
+        ...job,
+        backbone: runBackbone(o.config, o.data.n),
+        numClasses: o.data.numClasses,
+      })
+    : trainAndEvaluate({ ...job, data: o.data as TrainingData });
 }
 
 /** Stores the held-out probabilities (NaN elsewhere) and their metrics on the current evaluation labels. */
 function storeHoldoutResult(
   project: Project,
   runId: number,
-  outcome: { trained: number; evalSet: EvaluationSet; result: TrainAndEvaluateResult },
+  outcome: { trained: number; evalSet: EvaluationSet; result: HoldoutResult },
   o: HoldoutRunOptions,
 ): void {
   const { trained, evalSet, result: r } = outcome;
@@ -181,7 +232,8 @@ function storeHoldoutResult(
   const full = new Float32Array(o.data.n * k).fill(Number.NaN);
   o.split.test.forEach((sample, row) => full.set(r.probs.subarray(row * k, row * k + k), sample * k));
   project.runs.setBackend(runId, r.backend);
-  project.models.save(runId, SINGLE_MODEL, r.model);
+  // A CNN's weights are kept to explain its predictions; a pretrained run's logistic regression has none to keep.
+  if (r.model) project.models.save(runId, SINGLE_MODEL, r.model);
   project.runs.finish(runId, {
     status: 'done',
     metrics: scoreOn(full, k, evalSet),

@@ -28,14 +28,51 @@ export function probabilityRun(project: Project, runId?: number) {
 }
 
 /**
- * Confident learning over a run's out-of-fold probabilities: finds the label issues with `filterBy`,
- * ranks them by `rankedBy` quality (most suspicious first) and stores them as the review queue.
+ * The element-wise mean of several finished runs' out-of-fold probabilities (an ensemble, as cleanlab
+ * recommends for better probabilities). Every run must be a cv or imported run of the live dataset with the same
+ * classes; a sample lacking a prediction in any run stays NaN (left out of the ranking).
+ */
+export function averagedProbabilities(
+  project: Project,
+  runIds: number[],
+): { numClasses: number; values: Float32Array } {
+  if (new Set(runIds).size !== runIds.length)
+    throw new ProjectError(`runs ${runIds.join(',')} list a run twice`);
+  const runs = runIds.map((id) => probabilityRun(project, id));
+  const first = runs[0];
+  for (const r of runs.slice(1)) {
+    if (
+      r.probs.numClasses !== first.probs.numClasses ||
+      r.probs.values.length !== first.probs.values.length
+    ) {
+      throw new ProjectError(
+        `runs #${first.run.id} (${first.probs.numClasses} classes) and #${r.run.id} (${r.probs.numClasses} classes) cannot be averaged: their class sets differ`,
+      );
+    }
+  }
+  const values = new Float32Array(first.probs.values.length);
+  for (const r of runs) r.probs.values.forEach((v, i) => (values[i] += v / runs.length));
+  return { numClasses: first.probs.numClasses, values };
+}
+
+/** The probabilities that ranked an issue set: its run's, or the average of its runs'. */
+export function issueSetProbabilities(project: Project, set: IssueSetInfo) {
+  return set.runIds.length > 1 ? averagedProbabilities(project, set.runIds) : project.runs.probs(set.runId);
+}
+
+/**
+ * Confident learning over a run's out-of-fold probabilities (or several runs' averaged, `runIds`): finds the label
+ * issues with `filterBy`, ranks them by `rankedBy` quality (most suspicious first) and stores them as the review
+ * queue, recording which runs it used.
  */
 export function computeIssueSet(
   project: Project,
-  opts: { runId?: number; filterBy: FilterBy; rankedBy: RankedBy },
+  opts: { runId?: number; runIds?: number[]; filterBy: FilterBy; rankedBy: RankedBy },
 ): IssueSetInfo {
-  const { run, probs } = probabilityRun(project, opts.runId);
+  const several = opts.runIds && opts.runIds.length > 1 ? opts.runIds : undefined;
+  const { run, probs } = several
+    ? { run: probabilityRun(project, several[0]).run, probs: averagedProbabilities(project, several) }
+    : probabilityRun(project, opts.runIds?.[0] ?? opts.runId);
   const given = project.getGivenLabels();
   const k = probs.numClasses;
   // Rows the run has no prediction for (unreadable images) take no part; `rows` maps back to sample indices.
@@ -59,5 +96,6 @@ export function computeIssueSet(
       suggestedLabel: suggested[r],
       quality: quality[r],
     })),
+    several,
   );
 }

@@ -4,6 +4,7 @@ import {
   type IssueSetInfo,
   type TrainConfig,
 } from '../../../src-shared/domain';
+import type { BackboneSpec } from '../features/backbone-spec';
 import type { Project } from '../store/project';
 import { runCrossValidation, type RunCallbacks } from './cross-validation-run';
 import { computeIssueSet } from './label-issues';
@@ -16,7 +17,11 @@ import { computeIssueSet } from './label-issues';
 export async function trainAndRankIssues(
   project: Project,
   config: Partial<TrainConfig>,
-  cb: RunCallbacks & { resumeRunId?: number; onRunFinished?: (runId: number) => void } = {},
+  cb: RunCallbacks & {
+    resumeRunId?: number;
+    onRunFinished?: (runId: number) => void;
+    backbone?: Partial<BackboneSpec>;
+  } = {},
 ): Promise<{ runId: number; issueSet: IssueSetInfo }> {
   const runId = await runCrossValidation(project, config, cb);
   cb.onRunFinished?.(runId);

@@ -25,6 +25,13 @@ export function loadTrainingData(project: Project): TrainingData {
   };
 }
 
+/** The given labels and class count without the pixels (for models that never read them in this process). */
+export function trainingLabels(project: Project): Pick<TrainingData, 'labels' | 'numClasses' | 'n'> {
+  const labels = project.getGivenLabels();
+  const numClasses = project.getClasses().reduce((m, c) => Math.max(m, c.id + 1), 0);
+  return { labels, numClasses, n: labels.length };
+}
+
 /**
  * Indices of samples whose image could be decoded. An import with onBadImage 'skip' keeps unreadable images
  * at their index (width 0) so label lines stay aligned; training and issue finding leave them out.
