@@ -26,7 +26,8 @@ import {
 import { API_NAMES, type ApiName } from './api-names';
 import type { BackendDiagnosis } from './diagnosis';
 import type { ClassEvidence, HoldoutDisagreements, SaliencyResult } from './evidence';
-import { trainOverridesSchema } from './train-config';
+import type { RoundSummary, StopSignal } from './rounds';
+import { cvOverridesSchema, trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
 const classId = z.number().int().min(0).max(9999);
@@ -115,7 +116,8 @@ export const apiInputs = {
       limit: z.number().int().min(1).max(1000).default(100),
     })
     .strict(),
-  startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
+  /** Cross-validation, then ranking: on the reviewed labels by default once decisions exist (a new round). */
+  startTraining: z.object({ config: cvOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
   /** Which training backends will load here and why a faster one will not, with the fix (as `relabel doctor`). */
@@ -130,6 +132,11 @@ export const apiInputs = {
     .strict(),
   /** Every issue set (one per ranking), newest first. */
   listIssueSets: z.object({}).strict(),
+  /**
+   * Is it still worth reviewing? A queue's (default: the review queue's) hit rate by rank decile and recently,
+   * confident learning's estimated errors against those confirmed, the pace and the time left; null: no queue.
+   */
+  stopSignal: z.object({ setId }).strict(),
   /**
    * A page of an issue set in rank order: by `offset`, or after a rank (`afterRank`, which stays correct while a
    * status filter's list shrinks under concurrent decisions). `session` marks issues other sessions hold.
@@ -217,6 +224,8 @@ export interface ProjectInfo {
   latestCvRunId: number | null;
   issueSet: IssueSetInfo | null;
   counts: ReviewCounts;
+  /** Per cleaning round of the live dataset: flagged, reviewed, confirmed errors (relabel, exclude), kept. */
+  rounds: RoundSummary[];
   annotator: string;
   activeJobs: JobEvent[];
   /** What a run uses for every option it is not given (the Train page starts from these). */
@@ -327,6 +336,7 @@ export interface ApiOutputs {
   trainingBackends: BackendDiagnosis;
   computeIssues: IssueSetInfo;
   listIssueSets: IssueSetInfo[];
+  stopSignal: StopSignal | null;
   getIssues: IssuePage;
   claimIssue: ClaimResult;
   decide: DecideResult;

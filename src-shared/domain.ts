@@ -120,6 +120,13 @@ export type BackendName = (typeof BACKEND_NAMES)[number];
 export const MODEL_NAMES = ['baseline', 'cnn'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
+/**
+ * Which labels a cross-validation run trains on: the given ones, or the reviewed ones (relabels applied, excluded
+ * images left out). A run on reviewed labels starts a later cleaning round.
+ */
+export const TRAINING_LABELS = ['given', 'reviewed'] as const;
+export type TrainingLabels = (typeof TRAINING_LABELS)[number];
+
 export const RUN_KINDS = ['cv', 'holdout', 'retrain', 'imported'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 export const RUN_STATUSES = ['running', 'done', 'failed', 'cancelled'] as const;
@@ -157,7 +164,7 @@ export interface RunSummary {
   kind: RunKind;
   status: RunStatus;
   backend: string | null;
-  config: Partial<TrainConfig> & Record<string, unknown>;
+  config: Partial<TrainConfig> & { labels?: TrainingLabels } & Record<string, unknown>;
   startedAt: string;
   finishedAt: string | null;
   metrics: Metrics | null;
@@ -196,4 +203,12 @@ export interface IssueSetInfo {
   datasetGeneration: number;
   /** The dataset was re-imported since: the set's indices may name other images; no decision goes through it. */
   stale: boolean;
+  /** The cleaning round: each new cross-validation run ranked on this dataset starts the next one. */
+  round: number;
+  /** The labels the issues question (and the run trained on); a reviewed round skips images already decided. */
+  labels: TrainingLabels;
+  /** Confident learning's estimate of the label errors among the images it questioned (null: not computed). */
+  estimatedErrors: number | null;
+  /** Images left out of the set because a human had already decided them. */
+  skippedDecided: number;
 }

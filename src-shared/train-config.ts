@@ -3,7 +3,7 @@
  * option parsers all derive from this file, so a limit cannot differ between them.
  */
 import { z } from 'zod';
-import { BACKEND_CHOICES, MODEL_NAMES } from './domain';
+import { BACKEND_CHOICES, MODEL_NAMES, TRAINING_LABELS } from './domain';
 
 export interface NumericLimit {
   min: number;
@@ -54,3 +54,13 @@ export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
 /** What a caller may pass: any subset of the options; the rest come from the engine's defaults. */
 export const trainOverridesSchema = trainConfigSchema.partial().strict();
+
+/**
+ * A cross-validation run's options: the engine's, plus which labels it trains on (`relabel train --labels`, the
+ * Train page). Left out: the reviewed labels once any decision exists, else the given ones.
+ */
+export const cvOverridesSchema = trainOverridesSchema
+  .extend({ labels: z.enum(TRAINING_LABELS).optional() })
+  .strict();
+
+export type CvOverrides = z.infer<typeof cvOverridesSchema>;

@@ -44,7 +44,7 @@ export function register(program: Command): void {
           const n = project.requireDataset().numSamples;
           if (opts.out) writeIssuesCsv(project, set.id, opts.out);
           process.stdout.write(
-            `${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
+            `Round ${set.round}: ${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (opts.out ? `; written to ${opts.out}` : '') +
               '\n' +
               nextHint(['serve', '--project', project.path], 'Review them:'),

@@ -1,8 +1,9 @@
-import type { TrainConfig } from '../../../src-shared/domain';
+import type { TrainConfig, TrainingLabels } from '../../../src-shared/domain';
+import type { CvOverrides } from '../../../src-shared/train-config';
 import { argmaxRows, computeMetrics, crossValidate, defaultTrainConfig, type TrainProgress } from '../train';
 import type { Project } from '../store/project';
 import { ProjectError } from '../store/errors';
-import { loadTrainingData, usableIndices } from './training-data';
+import { defaultTrainingLabels, labelsForTraining, loadTrainingData } from './training-data';
 
 export interface RunCallbacks {
   onProgress?: (p: TrainProgress) => void;
@@ -12,19 +13,20 @@ export interface RunCallbacks {
 }
 
 /**
- * K-fold cross-validation over the whole dataset with the given labels. Each fold's out-of-fold
+ * K-fold cross-validation over the whole dataset with the given or the reviewed labels (`labels`; by default the
+ * reviewed ones once decisions exist: a run on them starts a new cleaning round). Each fold's out-of-fold
  * probabilities are stored as the fold ends, so a killed run resumes where it stopped
  * (`resumeRunId`), and the finished run holds one probability vector per image.
  */
 export async function runCrossValidation(
   project: Project,
-  overrides: Partial<TrainConfig>,
+  { labels: labelsChoice, ...overrides }: CvOverrides,
   cb: RunCallbacks & { resumeRunId?: number } = {},
 ): Promise<number> {
   project.requireDataset();
-  const data = loadTrainingData(project);
   let runId: number;
   let config: TrainConfig;
+  let which: TrainingLabels;
   if (cb.resumeRunId !== undefined) {
     const run = project.runs.get(cb.resumeRunId);
     if (!run || run.kind !== 'cv')
@@ -35,17 +37,26 @@ export async function runCrossValidation(
         `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
       );
     }
-    config = { ...defaultTrainConfig(), ...(run.config as Partial<TrainConfig>), ...overrides };
+    const { labels: stored, ...storedConfig } = run.config;
+    which = stored ?? 'given';
+    if (labelsChoice !== undefined && labelsChoice !== which) {
+      throw new ProjectError(
+        `run #${run.id} trains on the ${which} labels; it cannot resume on the ${labelsChoice} ones`,
+      );
+    }
+    config = { ...defaultTrainConfig(), ...(storedConfig as Partial<TrainConfig>), ...overrides };
     runId = run.id;
     project.runs.reopen(runId);
   } else {
     config = { ...defaultTrainConfig(), ...overrides };
-    runId = project.runs.create('cv', config);
+    which = labelsChoice ?? defaultTrainingLabels(project);
+    runId = project.runs.create('cv', { ...config, labels: which });
   }
+  const { labels, include, relabeled, excluded } = labelsForTraining(project, which);
+  const data = loadTrainingData(project, labels);
   cb.onRunCreated?.(runId);
   const doneFolds = project.runs.folds(runId).map((f) => ({ ...f, backend: f.backend as never }));
   try {
-    const include = usableIndices(project);
     const result = await crossValidate({
       data,
       config,
@@ -65,6 +76,7 @@ export async function runCrossValidation(
     });
     project.runs.setBackend(runId, result.backend);
     const k = data.numClasses;
+    const unreadable = data.n - include.length - excluded;
     const rows = new Float32Array(include.length * k);
     include.forEach((s, row) => rows.set(result.oof.subarray(s * k, s * k + k), row * k));
     const folds = project.runs.folds(runId);
@@ -77,8 +89,11 @@ export async function runCrossValidation(
       ),
       curves: folds.map((f) => f.curve),
       notes: [
-        `out-of-fold predictions of ${config.folds}-fold cross-validation, scored against the given (noisy) labels`,
-        ...(include.length < data.n ? [`${data.n - include.length} unreadable images left out`] : []),
+        which === 'given'
+          ? `out-of-fold predictions of ${config.folds}-fold cross-validation, scored against the given (noisy) labels`
+          : `trained on the reviewed labels (${relabeled} relabelled, ${excluded} excluded images left out); ` +
+            `out-of-fold predictions of ${config.folds}-fold cross-validation scored against them`,
+        ...(unreadable > 0 ? [`${unreadable} unreadable images left out`] : []),
         ...result.notes,
       ],
       probs: { numClasses: data.numClasses, values: result.oof },

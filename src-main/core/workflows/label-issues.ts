@@ -1,7 +1,8 @@
 import type { FilterBy, IssueSetInfo, RankedBy } from '../../../src-shared/domain';
-import { findLabelIssues, getLabelQualityScores, suggestedLabels } from '../clean';
+import { findLabelIssues, getLabelQualityScores, offDiagonalIssueRows, suggestedLabels } from '../clean';
 import { ProjectError } from '../store/errors';
 import type { Project } from '../store/project';
+import { cleanedLabels } from './training-data';
 
 /** The run whose probabilities rank the issues: the given one, else the newest cv/imported run. */
 export function probabilityRun(project: Project, runId?: number) {
@@ -30,33 +31,51 @@ export function probabilityRun(project: Project, runId?: number) {
 /**
  * Confident learning over a run's out-of-fold probabilities: finds the label issues with `filterBy`,
  * ranks them by `rankedBy` quality (most suspicious first) and stores them as the review queue.
+ *
+ * A run on the reviewed labels makes a later round: the labels questioned are the reviewed ones (excluded images
+ * take no part), and images a human has decided are not queued again (their decision stands). The set also keeps
+ * confident learning's estimate of the errors (cleanlab `num_label_issues`) among the images still undecided.
  */
 export function computeIssueSet(
   project: Project,
   opts: { runId?: number; filterBy: FilterBy; rankedBy: RankedBy },
 ): IssueSetInfo {
   const { run, probs } = probabilityRun(project, opts.runId);
-  const given = project.getGivenLabels();
+  const reviewed = run.kind === 'cv' && run.config.labels === 'reviewed';
+  const current = reviewed ? cleanedLabels(project) : null;
+  const sampleLabels = current?.labels ?? project.getGivenLabels();
   const k = probs.numClasses;
-  // Rows the run has no prediction for (unreadable images) take no part; `rows` maps back to sample indices.
-  const rows = Int32Array.from(given.keys()).filter((i) => Number.isFinite(probs.values[i * k]));
-  const labels = Int32Array.from(rows, (i) => given[i]);
+  // Rows the run has no prediction for (unreadable or excluded images) take no part; `rows` maps back to samples.
+  const rows = Int32Array.from(sampleLabels.keys()).filter(
+    (i) => Number.isFinite(probs.values[i * k]) && !current?.excluded.has(i),
+  );
+  const labels = Int32Array.from(rows, (i) => sampleLabels[i]);
   const predProbs = new Float64Array(rows.length * k);
   rows.forEach((sample, r) => predProbs.set(probs.values.subarray(sample * k, sample * k + k), r * k));
   const ranked = findLabelIssues(labels, predProbs, k, { filterBy: opts.filterBy, rankedBy: opts.rankedBy });
   const quality = getLabelQualityScores(labels, predProbs, k, opts.rankedBy);
   const suggested = suggestedLabels(predProbs, k);
+  const undecided = (r: number) => !current?.decided.has(rows[r]);
+  const queued = Array.from(ranked).filter(undecided);
+  const flaggedByEstimate = offDiagonalIssueRows(labels, predProbs, k);
+  let estimatedErrors = 0;
+  for (let r = 0; r < rows.length; r++) if (flaggedByEstimate[r] && undecided(r)) estimatedErrors++;
   const samples = project.getSamples();
   return project.issues.save(
     run.id,
     opts.filterBy,
     opts.rankedBy,
-    Array.from(ranked, (r) => ({
+    queued.map((r) => ({
       sampleIndex: rows[r],
       path: samples[rows[r]].path,
       givenLabel: labels[r],
       suggestedLabel: suggested[r],
       quality: quality[r],
     })),
+    {
+      labels: reviewed ? 'reviewed' : 'given',
+      estimatedErrors,
+      skippedDecided: ranked.length - queued.length,
+    },
   );
 }

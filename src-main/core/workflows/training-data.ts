@@ -1,8 +1,12 @@
+import type { TrainingLabels } from '../../../src-shared/domain';
 import type { TrainingData } from '../train';
 import type { Project } from '../store/project';
 
-/** The project's pixels and given labels in the shape the training engine takes. */
-export function loadTrainingData(project: Project): TrainingData {
+/** The project's pixels and labels (the given ones unless others are passed) in the shape the engine takes. */
+export function loadTrainingData(
+  project: Project,
+  labels: Int32Array = project.getGivenLabels(),
+): TrainingData {
   const px = project.readPixels();
   const classes = project.getClasses();
   return {
@@ -11,9 +15,34 @@ export function loadTrainingData(project: Project): TrainingData {
     height: px.height,
     width: px.width,
     channels: px.channels,
-    labels: project.getGivenLabels(),
+    labels,
     numClasses: classes.reduce((m, c) => Math.max(m, c.id + 1), 0),
   };
+}
+
+/** The labels a cross-validation run trains on when not told: the reviewed ones once any decision exists. */
+export function defaultTrainingLabels(project: Project): TrainingLabels {
+  const c = project.decisions.counts();
+  return c.keep + c.relabel + c.exclude > 0 ? 'reviewed' : 'given';
+}
+
+/**
+ * The labels of every sample (by index, in sample order) and the indices a run trains on: the readable images;
+ * with `reviewed`, relabels applied and excluded images left out.
+ */
+export function labelsForTraining(
+  project: Project,
+  which: TrainingLabels,
+): { labels: Int32Array; include: Int32Array; relabeled: number; excluded: number } {
+  const usable = usableIndices(project);
+  if (which === 'given')
+    return { labels: project.getGivenLabels(), include: usable, relabeled: 0, excluded: 0 };
+  const given = project.getGivenLabels();
+  const { labels, excluded } = cleanedLabels(project);
+  const include = usable.filter((s) => !excluded.has(s));
+  let relabeled = 0;
+  for (const s of include) if (labels[s] !== given[s]) relabeled++;
+  return { labels, include, relabeled, excluded: usable.length - include.length };
 }
 
 /**
