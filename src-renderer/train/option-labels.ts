@@ -1,4 +1,4 @@
-import type { BackendChoice, FilterBy, ModelName, RankedBy } from '../../src-shared/domain';
+import type { BackendChoice, FilterBy, ModelName, RankedBy, TrainingLabels } from '../../src-shared/domain';
 
 /*
  * How the UI names each method and option. The names themselves are the contract's tuples; these records are
@@ -32,6 +32,11 @@ export const backendLabels: Record<BackendChoice, string> = {
   node: 'node — native TensorFlow',
   wasm: 'wasm — WebAssembly (one core per worker)',
   cpu: 'cpu — plain JavaScript (very slow)',
+};
+
+export const trainingLabelsLabels: Record<TrainingLabels, string> = {
+  given: 'given labels (as imported)',
+  reviewed: 'reviewed labels (relabels applied, excluded left out)',
 };
 
 /** `[value, label]` pairs in the tuple's order, for a <select>. */
