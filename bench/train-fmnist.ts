@@ -38,9 +38,9 @@ const { values } = parseArgs({
 });
 const FOOTWEAR = new Set([5, 7, 9]); // sandal, sneaker, ankle boot
 
-function loadBinaryTask(count: number): { data: TrainingData; truth: Int32Array } {
-  const images = readIdxFile(join(values.dir, 'train-images-idx3-ubyte.gz'), 3);
-  const classes = readIdxFile(join(values.dir, 'train-labels-idx1-ubyte.gz'), 1);
+async function loadBinaryTask(count: number): Promise<{ data: TrainingData; truth: Int32Array }> {
+  const images = await readIdxFile(join(values.dir, 'train-images-idx3-ubyte.gz'), 3);
+  const classes = await readIdxFile(join(values.dir, 'train-labels-idx1-ubyte.gz'), 1);
   const [n, h, w] = images.dims;
   const rng = mulberry32(1);
   const foot: number[] = [];
@@ -67,7 +67,7 @@ function loadBinaryTask(count: number): { data: TrainingData; truth: Int32Array 
 async function main() {
   const count = Number(values.count);
   const noise = Number(values.noise);
-  const { data, truth } = loadBinaryTask(count);
+  const { data, truth } = await loadBinaryTask(count);
   const flipped = new Set(
     shuffleInPlace(
       mulberry32(2),

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   currentIssue,
+  decideWithKey,
   expectAccessibleNames,
   expectReviewed,
   gotoRoute,
@@ -266,7 +267,7 @@ test('review: a decision by another client shows up live', async () => {
   expect(issue.action).toBe('none');
   const res = await fetch(new URL('/api/decide', served.url), {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${served.ownerToken}` },
     body: JSON.stringify({ sampleIndices: [issue.sampleIndex], action: 'exclude' }),
   });
   expect(res.status).toBe(200);
@@ -338,18 +339,19 @@ test('every page in the dark theme, accessible names everywhere, and no console 
   expect(consoleErrors.filter((e) => !e.includes('409'))).toEqual([]);
 });
 
-test('a token server: ?token= is used for the API, events and media, and remembered across reloads', async ({
+test('an annotator link: ?token= remembered across reloads, owner actions absent and refused, review works', async ({
   browser,
 }) => {
-  const token = 'e2e-token-0123456789abcdef';
-  const guarded = await startServe(projectPath, 'e2e-token', ['--token', token]);
+  const token = 'e2e-annotator-0123456789';
+  const team = await startServe(projectPath, 'e2e-annotator', ['--token', token]);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   await context.addInitScript(() => localStorage.setItem('relabel.annotator', 'e2e'));
   try {
     const tab = await context.newPage();
-    expect(guarded.url).toContain(`?token=${token}`);
-    await tab.goto(`${guarded.url}#/dataset`);
+    expect(team.annotatorUrl).toContain(`?token=${token}`);
+    await tab.goto(`${team.annotatorUrl}#/dataset`);
     await expect(tab.getByTestId('project-name')).toHaveText('review');
+    await expect(tab.getByTestId('role-badge')).toHaveText('review only');
     // The token leaves the address bar but stays for this tab.
     expect(new URL(tab.url()).searchParams.has('token')).toBe(false);
     // After a reload (no token in the URL any more) the remembered token still goes with every API call
@@ -368,21 +370,62 @@ test('a token server: ?token= is used for the API, events and media, and remembe
     await expect(thumb).toHaveJSProperty('complete', true);
     expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
     expect(await thumb.getAttribute('src')).toContain(`token=${token}`);
-    // Live events over the token-protected stream: a decision made elsewhere shows up.
+
+    // Owner actions are not offered.
+    await gotoRoute(tab, 'projects');
+    await expect(tab.getByTestId('role')).toContainText('annotator: review only');
+    await expect(tab.getByLabel('Dataset folder or file')).toHaveCount(0);
+    await gotoRoute(tab, 'train');
+    await expect(tab.getByTestId('owner-only')).toBeVisible();
+    await expect(tab.getByRole('button', { name: 'Start training' })).toHaveCount(0);
+    await expect(tab.getByRole('button', { name: 'Find label issues' })).toHaveCount(0);
+    await gotoRoute(tab, 'results');
+    await expect(tab.getByTestId('retrain')).toHaveCount(0);
+    await expect(tab.getByRole('button', { name: 'Export', exact: true })).toHaveCount(0);
     await gotoRoute(tab, 'review');
     await expect(panel(tab)).toBeVisible();
+    await tab.keyboard.press('g');
+    await expect(tab.getByTestId('grid-tile').first()).toBeVisible();
+    await expect(tab.getByRole('button', { name: 'Accept…' })).toHaveCount(0);
+    await tab.keyboard.press('g');
+
+    // An owner call forced from the page (same origin, the annotator's token) is refused, and nothing is written.
+    const forced = await tab.evaluate(async (t) => {
+      const r = await fetch('/api/exportLabels', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${t}` },
+        body: JSON.stringify({ outDir: 'annotator-export' }),
+      });
+      return { status: r.status, body: (await r.json()) as { error: { code: string } } };
+    }, token);
+    expect(forced).toEqual({
+      status: 403,
+      body: {
+        error: {
+          code: 'forbidden',
+          message: "exportLabels needs the project owner's link; an annotator link may only review",
+        },
+      },
+    });
+    expect(existsSync(join(workDir, 'annotator-export'))).toBe(false);
+
+    // Review works: a decision with a key is saved under the annotator name.
     await settled(tab);
+    const mine = await decideWithKey(tab, 'e', new Map(), () => ({ action: 'exclude', finalLabel: null }));
+    const stored = storedDecisions(projectPath).get(mine.path);
+    expect(stored).toMatchObject({ action: 'exclude', annotator: 'e2e-annotator' });
+
+    // Live events over the token-protected stream: a decision made by the owner shows up.
     const issue = await currentIssue(tab);
-    // (Events are per server process: the decision goes through this server, as another client.)
-    const res = await fetch(new URL('/api/decide', guarded.url), {
+    const res = await fetch(new URL('/api/decide', team.url), {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${team.ownerToken}` },
       body: JSON.stringify({ sampleIndices: [issue.sampleIndex], action: 'keep' }),
     });
     expect(res.status).toBe(200);
     await expect.poll(() => panel(tab).getAttribute('data-action'), { timeout: 15_000 }).not.toBe('none');
   } finally {
     await context.close();
-    await guarded.stop();
+    await team.stop();
   }
 });

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 // Runs the benchmarks in bench/ and leaves their tables in bench/results/*.md (copied into README.md by hand).
 //   npm run bench                 all of them (about 30 min on 2 cores)
-//   npm run bench -- find-issues  one of: find-issues, import, train, train-fmnist, ui, saliency
+//   npm run bench -- find-issues  one of: find-issues, import, train, train-fmnist, ui, saliency, server-lag
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const all = ['find-issues', 'import', 'train', 'train-fmnist', 'ui', 'saliency'];
+const all = ['find-issues', 'import', 'train', 'train-fmnist', 'ui', 'saliency', 'server-lag'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
 for (const name of chosen.length ? chosen : all) {

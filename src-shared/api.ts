@@ -30,6 +30,20 @@ import type { RoundSummary, StopSignal } from './rounds';
 import { cvOverridesSchema, trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
+
+/**
+ * The most images one decision may cover (a bulk decide, accepting suggestions): it is one SQLite transaction —
+ * one undo step, saved whole or not at all — and must stay short (tens of milliseconds) so that other clients are
+ * not kept waiting. The review UI decides at most a page at a time.
+ */
+export const MAX_BULK_DECISIONS = 2_000;
+
+/** Pages start anywhere in a dataset, never past what an SQLite integer and a JS number both hold exactly. */
+const pageOffset = z
+  .number()
+  .int()
+  .min(0)
+  .max(2 ** 31 - 1);
 const classId = z.number().int().min(0).max(9999);
 
 export const filterBySchema = z.enum(FILTER_BY_METHODS);
@@ -86,7 +100,12 @@ const acceptSelection = z.object({
   setId,
   filter: issueFilterSchema.default({}),
   maxQuality: z.number().min(0).max(1).optional(),
-  sampleIndices: z.array(sampleIndex).min(1).max(100_000).optional(),
+  sampleIndices: z
+    .array(sampleIndex)
+    .min(1)
+    .max(MAX_BULK_DECISIONS)
+    .transform((indices) => [...new Set(indices)])
+    .optional(),
 });
 
 const selects = (s: { maxQuality?: number; sampleIndices?: number[] }) =>
@@ -112,7 +131,7 @@ export const apiInputs = {
     .object({
       classId: classId.optional(),
       search: z.string().max(256).optional(),
-      offset: z.number().int().min(0).default(0),
+      offset: pageOffset.default(0),
       limit: z.number().int().min(1).max(1000).default(100),
     })
     .strict(),
@@ -145,7 +164,7 @@ export const apiInputs = {
     .object({
       setId,
       filter: issueFilterSchema.default({}),
-      offset: z.number().int().min(0).default(0),
+      offset: pageOffset.default(0),
       afterRank: z.number().int().min(0).optional(),
       limit: z.number().int().min(1).max(1000).default(50),
       session: sessionId.optional(),
@@ -159,7 +178,12 @@ export const apiInputs = {
   /** One decision applied to one or several samples (a bulk action is one undo step). */
   decide: z
     .object({
-      sampleIndices: z.array(sampleIndex).min(1).max(100_000),
+      // The same image twice is one decision.
+      sampleIndices: z
+        .array(sampleIndex)
+        .min(1)
+        .max(MAX_BULK_DECISIONS)
+        .transform((indices) => [...new Set(indices)]),
       action: z.enum(DECISION_ACTIONS),
       newLabel: classId.optional(),
       requestId,
@@ -192,7 +216,11 @@ export const apiInputs = {
   /** Train on the cleaned labels and evaluate before vs after on the same held-out split. */
   retrain: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
-  exportLabels: z.object({ outDir: z.string().min(1).max(4096) }).strict(),
+  /**
+   * Write the cleaned labels and the audit into a folder. Refuses the dataset's own folders and any file an
+   * earlier export did not write (`would_overwrite`); `force` replaces those after keeping `<name>.bak-<time>`.
+   */
+  exportLabels: z.object({ outDir: z.string().min(1).max(4096), force: z.boolean().default(false) }).strict(),
   /** The class-evidence map (per-pixel F, class vs rest) of the live dataset; computed once per generation. */
   classEvidence: z.object({}).strict(),
   /**
@@ -209,6 +237,64 @@ export const apiInputs = {
 } as const satisfies Record<ApiName, z.ZodTypeAny>;
 
 export type { ApiName };
+
+/**
+ * Who may make a call of a served project. `annotator`: everyone with a link (review: look, decide, undo,
+ * redo); `owner`: the owner's link only (import, training, ranking, accepting suggestions up to a score, export,
+ * cancelling jobs). The desktop app, the CLI and a `--no-token` loopback server act as the owner.
+ */
+export const ROLES = ['annotator', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * Accepting the suggestions of issues the caller picked (`sampleIndices`) is review; accepting every issue of a
+ * filter up to a score (`maxQuality`), unseen, is a decision about the project: the owner's.
+ */
+const ownerWhenByScore = (input: unknown): Role =>
+  typeof input === 'object' && input !== null && Object.hasOwn(input, 'maxQuality') ? 'owner' : 'annotator';
+
+/**
+ * The role each call needs, declared once (for two calls it depends on the input, see above); the transports'
+ * shared dispatch checks it for every call, before the service parses the input.
+ */
+export const apiRoles: { readonly [K in ApiName]: Role | ((input: unknown) => Role) } = {
+  projectInfo: 'annotator',
+  importDataset: 'owner',
+  listSamples: 'annotator',
+  startTraining: 'owner',
+  cancelJob: 'owner',
+  listRuns: 'annotator',
+  trainingBackends: 'owner',
+  computeIssues: 'owner',
+  listIssueSets: 'annotator',
+  stopSignal: 'annotator',
+  getIssues: 'annotator',
+  claimIssue: 'annotator',
+  decide: 'annotator',
+  acceptSuggestions: ownerWhenByScore,
+  previewAccept: ownerWhenByScore,
+  undo: 'annotator',
+  redo: 'annotator',
+  decisionHistory: 'annotator',
+  retrain: 'owner',
+  compareRuns: 'annotator',
+  exportLabels: 'owner',
+  classEvidence: 'annotator',
+  explainSample: 'annotator',
+  cancelExplain: 'annotator',
+  holdoutDisagreements: 'annotator',
+};
+
+/** The role a call with this input needs. */
+export function requiredRole(name: ApiName, input: unknown = {}): Role {
+  const role = apiRoles[name];
+  return typeof role === 'function' ? role(input) : role;
+}
+
+/** Whether `role` may make the call `name` with `input` (the owner may make every call). */
+export function mayCall(role: Role, name: ApiName, input: unknown = {}): boolean {
+  return role === 'owner' || requiredRole(name, input) === 'annotator';
+}
 /** What a caller passes (defaults may be left out). */
 export type ApiInput<K extends ApiName> = z.input<(typeof apiInputs)[K]>;
 /** What a handler receives after validation (defaults filled in). */
@@ -227,6 +313,8 @@ export interface ProjectInfo {
   /** Per cleaning round of the live dataset: flagged, reviewed, confirmed errors (relabel, exclude), kept. */
   rounds: RoundSummary[];
   annotator: string;
+  /** The caller's role: what the UI offers (owner-only controls are hidden from annotators). */
+  role: Role;
   activeJobs: JobEvent[];
   /** What a run uses for every option it is not given (the Train page starts from these). */
   trainDefaults: TrainConfig;
@@ -316,6 +404,10 @@ export interface DecisionsChanged {
 export interface ExportResult {
   outDir: string;
   files: string[];
+  /** relabel-export.json: what this export wrote (a later export may replace exactly those files). */
+  manifest: string;
+  /** Files that were there before and were kept as `<name>.bak-<time>` (only with `force`). */
+  backups: string[];
   counts: { total: number; relabeled: number; excluded: number; kept: number; undecided: number };
 }
 
@@ -395,10 +487,14 @@ export const API_ERROR_CODES = [
   'invalid_input',
   'not_found',
   'conflict',
+  /** An export would replace files an earlier export did not write; `force: true` replaces them (kept as backups). */
+  'would_overwrite',
   /** A decision would replace another annotator's: ask, then repeat it with `overwrite: true`. */
   'decided_by_other',
   'failed',
   'unauthorized',
+  /** The caller's role may not make this call (an annotator link asking for an owner action). */
+  'forbidden',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 

@@ -1,12 +1,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export interface Served {
+  /** The owner's link (with its token). */
   url: string;
+  ownerToken: string;
+  /** The annotators' link: review only. */
+  annotatorUrl: string;
+  annotatorToken: string;
   stop(): Promise<void>;
   stderr(): string;
 }
 
-/** Starts `relabel serve --port 0` and reads the one stdout line `Relabel is serving <url>`. */
+/** Starts `relabel serve --port 0` and reads its stdout: `Relabel is serving <url>`, the owner's and the annotators' links. */
 export async function startServe(
   projectPath: string,
   annotator = 'e2e',
@@ -34,15 +39,26 @@ export async function startServe(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
   const deadline = Date.now() + 60_000;
-  while (!out.includes('\n')) {
+  while (out.split('\n').length < 4) {
     if (child.exitCode !== null) throw new Error(`relabel serve exited: ${err}`);
-    if (Date.now() > deadline) throw new Error(`relabel serve printed no URL; stderr: ${err}`);
+    if (Date.now() > deadline) throw new Error(`relabel serve printed no links; stderr: ${err}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  const m = /^Relabel is serving (\S+)$/.exec(out.split('\n')[0]);
-  if (!m) throw new Error(`unexpected first line from relabel serve: ${out.split('\n')[0]}`);
+  const [first, ownerLine, annotatorLine] = out.split('\n');
+  if (!/^Relabel is serving \S+$/.test(first))
+    throw new Error(`unexpected first line from relabel serve: ${first}`);
+  const link = (line: string) => {
+    const m = /(http:\/\/\S+\?token=(\S+))$/.exec(line);
+    if (!m) throw new Error(`no link in: ${line}`);
+    return { url: m[1], token: m[2] };
+  };
+  const owner = link(ownerLine);
+  const annotatorLink = link(annotatorLine);
   return {
-    url: m[1],
+    url: owner.url,
+    ownerToken: owner.token,
+    annotatorUrl: annotatorLink.url,
+    annotatorToken: annotatorLink.token,
     stderr: () => err,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');

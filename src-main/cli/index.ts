@@ -10,6 +10,7 @@ import { register as registerRetrain } from './commands/retrain';
 import { register as registerReport } from './commands/report';
 import { register as registerImportProbs } from './commands/import-probs';
 import { register as registerServe } from './commands/serve';
+import { err } from './terminal';
 import { register as registerDoctor } from './commands/doctor';
 
 const VERSION = '0.1.0';
@@ -51,8 +52,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // commander already printed help/version/usage errors
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`relabel: ${message.split('\n')[0]}\n`);
-    if (process.env.RELABEL_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    err(`relabel: ${message.split('\n')[0]}\n`);
+    if (process.env.RELABEL_DEBUG && e instanceof Error) err(`${e.stack}\n`);
     return 1;
   }
 }

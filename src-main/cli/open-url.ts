@@ -1,4 +1,8 @@
 import { spawn as nodeSpawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { hasDisplay } from '../core/system/display';
 
 export interface OpenerDeps {
@@ -44,4 +48,32 @@ export function openInBrowser(
     .spawn(cmd, args)
     .on('error', (e) => deps.warn(`relabel: could not start ${cmd} (${e.message}); open the URL yourself`));
   return { opened: true, command: cmd };
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A page that sends the browser on to `url`, in a folder only this user can read. The opener's command line is
+ * visible to every local user (the process table), so a link with a token is handed over as this file instead,
+ * as Jupyter does. `remove` deletes it (the server's shutdown).
+ */
+export function writeRedirectPage(
+  url: string,
+  dir = tmpdir(),
+): { fileUrl: string; path: string; remove(): void } {
+  const folder = mkdtempSync(join(dir, 'relabel-open-')); // mode 0700
+  const path = join(folder, 'open.html');
+  const href = escapeHtml(url);
+  writeFileSync(
+    path,
+    `<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">` +
+      `<meta http-equiv="refresh" content="0;url=${href}"><title>Relabel</title>` +
+      `<p><a href="${href}">Open Relabel</a></p>\n`,
+    { mode: 0o600, flag: 'wx' },
+  );
+  return {
+    fileUrl: pathToFileURL(path).href,
+    path,
+    remove: () => rmSync(folder, { recursive: true, force: true }),
+  };
 }

@@ -1,5 +1,6 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { NumericLimit } from '../../src-shared/train-config';
+import { DEFAULT_LIMITS, type DataLimits } from '../core/limits';
 
 /** commander argument parsers with messages that name the option. */
 export const intOption =
@@ -33,3 +34,25 @@ export const choiceOption =
     }
     return v as T;
   };
+
+/** `--max-classes` and `--max-file-mb`, for the commands that read datasets (import, serve). */
+export function addLimitOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--max-classes <n>',
+      `most classes a dataset may have (default ${DEFAULT_LIMITS.maxClasses.toLocaleString('en-US')})`,
+      intOption('--max-classes', 2),
+    )
+    .option(
+      '--max-file-mb <mb>',
+      `largest label file, CSV or IDX file read, in MB (default ${DEFAULT_LIMITS.maxFileBytes / 1024 ** 2})`,
+      intOption('--max-file-mb', 1),
+    );
+}
+
+export function limitsFrom(opts: { maxClasses?: number; maxFileMb?: number }): DataLimits {
+  return {
+    maxClasses: opts.maxClasses ?? DEFAULT_LIMITS.maxClasses,
+    maxFileBytes: opts.maxFileMb !== undefined ? opts.maxFileMb * 1024 ** 2 : DEFAULT_LIMITS.maxFileBytes,
+  };
+}

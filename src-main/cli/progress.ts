@@ -1,3 +1,5 @@
+import { escapeControl, forTerminal } from '../core/quote';
+
 /**
  * Progress for long CLI work: a redrawn bar with ETA on a TTY, plain lines (at most every 2 s) otherwise,
  * always on stderr so stdout stays clean for results. The ETA is only shown once it means something (a few
@@ -29,7 +31,7 @@ export function createProgress(
     const pct = `${(frac * 100).toFixed(0).padStart(3)}%`;
     const counts = `${done}/${total}`;
     const time = eta === null ? formatSeconds(elapsed) : `ETA ${formatSeconds(eta)}`;
-    const tail = phase ? ` ${phase}` : '';
+    const tail = phase ? ` ${escapeControl(phase)}` : '';
     if (!tty) return `${label}: ${pct} ${counts} ${time}${tail}`;
     const width = 24;
     const filled = Math.round(frac * width);
@@ -59,7 +61,7 @@ export function createProgress(
       if (finished) return;
       finished = true;
       if (tty && lastLine) stream.write('\n');
-      if (message) stream.write(`${label}: ${message}\n`);
+      if (message) stream.write(forTerminal(`${label}: ${message}\n`));
     },
   };
 }

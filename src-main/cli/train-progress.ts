@@ -1,5 +1,6 @@
 import type { TrainProgress } from '../core/train';
 import { createProgress, type Progress } from './progress';
+import { forTerminal } from '../core/quote';
 
 /**
  * One progress bar for a whole training call, fed by the engine's overall progress (folds train in parallel, so
@@ -15,7 +16,7 @@ export function trainProgressPrinter(
   return (p) => {
     if (p.backend && !announcedBackend) {
       announcedBackend = true;
-      stream.write(`${label}: training on the ${p.backend} backend\n`);
+      stream.write(forTerminal(`${label}: training on the ${p.backend} backend\n`));
     }
     if (p.total === 0) return;
     bar ??= createProgress(label, p.total, stream);

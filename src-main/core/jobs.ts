@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JobEvent } from '../../src-shared/api';
+import { excerpt } from './quote';
 
 export interface JobHandle {
   readonly id: string;
@@ -7,9 +8,20 @@ export interface JobHandle {
   update(patch: Partial<Omit<JobEvent, 'jobId' | 'kind'>>): void;
 }
 
+/** Finished jobs remembered (for `cancelJob` answers); older ones are forgotten. */
+export const KEEP_FINISHED_JOBS = 20;
+/** A failed job's error is one line of at most this many characters (a failure may quote a huge input). */
+export const MAX_JOB_ERROR_CHARS = 500;
+
+/** One line, control characters escaped, at most `MAX_JOB_ERROR_CHARS`. */
+export function boundedError(text: string): string {
+  return excerpt(text.replace(/\s*\n\s*/g, ' '), MAX_JOB_ERROR_CHARS);
+}
+
 /**
  * Long jobs (import, training) run in the background; each change is pushed as a JobEvent.
- * Updates are throttled so a fast epoch loop does not flood the transports.
+ * Updates are throttled so a fast epoch loop does not flood the transports. Memory stays bounded: finished jobs
+ * beyond the last `KEEP_FINISHED_JOBS` are dropped and errors are truncated.
  */
 export class JobRunner {
   private readonly jobs = new Map<
@@ -74,15 +86,16 @@ export class JobRunner {
           id,
           controller.signal.aborted
             ? { status: 'cancelled', message: 'cancelled' }
-            : { status: 'failed', error: this.describeFailure(e), message: 'failed' },
+            : { status: 'failed', error: boundedError(this.describeFailure(e)), message: 'failed' },
         ),
     );
     return id;
   }
 
+  /** Asks a running job to stop; true only for the request that did (a second one, or a finished job: false). */
   cancel(id: string): boolean {
     const entry = this.jobs.get(id);
-    if (!entry || entry.event.status !== 'running') return false;
+    if (!entry || entry.event.status !== 'running' || entry.controller.signal.aborted) return false;
     entry.controller.abort();
     return true;
   }
@@ -109,5 +122,8 @@ export class JobRunner {
     if (!entry) return;
     entry.event = { ...entry.event, ...patch };
     this.emit(entry.event);
+    const finished = [...this.jobs].filter(([, j]) => j.event.status !== 'running');
+    for (const [old] of finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED_JOBS)))
+      this.jobs.delete(old);
   }
 }

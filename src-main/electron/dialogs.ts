@@ -61,3 +61,17 @@ export async function showError(
 export function showInfo(win: BrowserWindow, title: string, message: string, detail?: string): void {
   void dialog.showMessageBox(win, { type: 'info', title, message, detail });
 }
+
+/** An export would replace files an earlier export did not write: replace them (kept as backups) or not. */
+export async function confirmReplace(win: BrowserWindow, message: string): Promise<boolean> {
+  const { response } = await dialog.showMessageBox(win, {
+    type: 'warning',
+    title: 'Replace files?',
+    message: 'The folder already holds files Relabel did not write.',
+    detail: `${message}.`,
+    buttons: ['Replace, keeping backups', 'Cancel'],
+    defaultId: 1,
+    cancelId: 1,
+  });
+  return response === 0;
+}

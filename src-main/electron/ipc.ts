@@ -15,7 +15,8 @@ export function registerIpc(services: ServiceHolder, location: AppLocation): voi
     }
     const service = services.current;
     if (!service) return { ok: false, error: { code: 'conflict', message: 'no project is open' } };
-    return dispatchCall(service, name, input);
+    // The desktop app's user owns the project: every call is open to them.
+    return dispatchCall(service, name, input, 'owner');
   });
 }
 

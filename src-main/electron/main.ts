@@ -15,6 +15,7 @@ import {
   chooseFolder,
   chooseNewProjectPath,
   chooseProjectToOpen,
+  confirmReplace,
   showError,
   showInfo,
 } from './dialogs';
@@ -173,10 +174,13 @@ function menuActions(
     if (win) work(win).catch((e) => showError(win, title, messageOf(e)));
   };
   /** Runs one API call the way the renderer would (validated, errors mapped); user errors become a dialog. */
-  const call = async (name: 'importDataset' | 'exportLabels', input: unknown) => {
+  const dispatch = async (name: 'importDataset' | 'exportLabels', input: unknown) => {
     const service = services.current;
     if (!service) throw new Error('no project is open');
-    const outcome = await dispatchCall(service, name, input);
+    return dispatchCall(service, name, input, 'owner');
+  };
+  const call = async (name: 'importDataset' | 'exportLabels', input: unknown) => {
+    const outcome = await dispatch(name, input);
     if (!outcome.ok) throw new Error(outcome.error.message);
     return outcome.value;
   };
@@ -201,13 +205,24 @@ function menuActions(
     exportLabels: withWindow('Export failed', async (win) => {
       const outDir = await chooseFolder(win, 'Export the cleaned labels to', true);
       if (!outDir) return;
-      const r = (await call('exportLabels', { outDir })) as ExportResult;
+      // Files an earlier export did not write are replaced only once the user agrees (then kept as backups).
+      const first = await dispatch('exportLabels', { outDir });
+      if (
+        !first.ok &&
+        first.error.code === 'would_overwrite' &&
+        !(await confirmReplace(win, first.error.message))
+      )
+        return;
+      const r = (
+        first.ok ? first.value : await call('exportLabels', { outDir, force: true })
+      ) as ExportResult;
       const c = r.counts;
       showInfo(
         win,
         'Export done',
         `Exported ${c.total} labels to ${r.outDir}`,
-        `${c.relabeled} relabeled, ${c.excluded} excluded, ${c.kept} kept, ${c.undecided} not reviewed.\n\n${r.files.join('\n')}`,
+        `${c.relabeled} relabeled, ${c.excluded} excluded, ${c.kept} kept, ${c.undecided} not reviewed.\n\n${r.files.join('\n')}` +
+          (r.backups.length ? `\n\nKept the previous files as:\n${r.backups.join('\n')}` : ''),
       );
     }),
     showShortcuts: withWindow('Keyboard shortcuts', async (win) => {

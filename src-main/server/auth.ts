@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import type { Role } from '../../src-shared/api';
 
 export const TOKEN_COOKIE = 'relabel_token';
 
@@ -26,23 +27,36 @@ export function parseCookies(header: string | undefined): Map<string, string> {
   return cookies;
 }
 
-/** How a request proved it knows the token, or null when it did not. */
+/** How a request proved it knows a token, or null when it did not. */
 export type TokenSource = 'header' | 'query' | 'cookie';
 
+/** The two links of a served project: the owner's token and the annotators' token. */
+export interface AccessTokens {
+  owner: string;
+  annotator: string;
+}
+
+export const MIN_TOKEN_LENGTH = 16;
+
+/** Which role's token the request carries (the owner's is tried first), and how; null when none. */
 export function authenticate(
   req: IncomingMessage,
   query: URLSearchParams,
-  token: string,
-): TokenSource | null {
-  const auth = req.headers.authorization;
-  if (auth) {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
-    if (m && tokensEqual(m[1], token)) return 'header';
+  tokens: AccessTokens,
+): { role: Role; via: TokenSource; token: string } | null {
+  const candidates: [TokenSource, string | undefined][] = [
+    ['header', /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1]],
+    ['query', query.get('token') ?? undefined],
+    ['cookie', parseCookies(req.headers.cookie).get(TOKEN_COOKIE)],
+  ];
+  for (const [via, given] of candidates) {
+    if (given === undefined) continue;
+    // Both comparisons always run: the time taken does not tell which token was close.
+    const owner = tokensEqual(given, tokens.owner);
+    const annotator = tokensEqual(given, tokens.annotator);
+    if (owner) return { role: 'owner', via, token: given };
+    if (annotator) return { role: 'annotator', via, token: given };
   }
-  const fromQuery = query.get('token');
-  if (fromQuery !== null && tokensEqual(fromQuery, token)) return 'query';
-  const fromCookie = parseCookies(req.headers.cookie).get(TOKEN_COOKIE);
-  if (fromCookie !== undefined && tokensEqual(fromCookie, token)) return 'cookie';
   return null;
 }
 
@@ -78,4 +92,15 @@ export function isAllowedHostHeader(
   if (givenPort !== port) return false;
   const allowed = new Set(['localhost', '127.0.0.1', '[::1]', hostForUrl(boundHost).toLowerCase()]);
   return allowed.has(name);
+}
+
+/**
+ * The request's `Origin`, when it has one, must be this server's own origin (the scheme and the Host the
+ * browser used): a page of another site never reaches the API, the event stream or the media, whatever the
+ * browser's own rules let through. Requests without an Origin (navigations, curl, same-origin GETs) pass.
+ */
+export function isAllowedOrigin(originHeader: string | undefined, hostHeader: string | undefined): boolean {
+  if (originHeader === undefined) return true;
+  if (!hostHeader) return false;
+  return originHeader.trim().toLowerCase() === `http://${hostHeader.trim().toLowerCase()}`;
 }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { ApiErrorBody, ApiErrorCode } from '../../src-shared/api';
+import { clientMessage } from '../transport/dispatch';
 
 /** An error that ends a request with a given status and a JSON error body. */
 export class HttpError extends Error {
@@ -37,6 +38,6 @@ export function sendError(
   message: string,
   headers: Record<string, string> = {},
 ) {
-  const body: ApiErrorBody = { error: { code, message } };
+  const body: ApiErrorBody = { error: { code, message: clientMessage(message) } };
   sendJson(res, status, body, headers);
 }

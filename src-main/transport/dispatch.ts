@@ -1,10 +1,13 @@
 import {
   apiNames,
   INTERNAL_ERROR_MESSAGE,
+  mayCall,
+  type Role,
   type ApiErrorBody,
   type ApiErrorCode,
   type ApiName,
 } from '../../src-shared/api';
+import { excerpt } from '../core/quote';
 import { isServiceError, type TransportService } from './service-port';
 
 /**
@@ -27,27 +30,50 @@ export function isApiName(name: unknown): name is ApiName {
   return typeof name === 'string' && (apiNames as readonly string[]).includes(name);
 }
 
+/** The longest error message a client is sent; longer ones (a huge path in them) are cut. */
+export const MAX_ERROR_MESSAGE_CHARS = 1_000;
+
+/** One line, control characters escaped, at most MAX_ERROR_MESSAGE_CHARS: every client error message. */
+export function clientMessage(message: string): string {
+  return excerpt(message, MAX_ERROR_MESSAGE_CHARS);
+}
+
 /** Maps any thrown value to the error a client may see: ServiceError as is, everything else generic. */
 export function toClientError(context: string, error: unknown, log: InternalErrorLog): ApiErrorBody['error'] {
-  if (isServiceError(error)) return { code: error.code, message: error.message };
+  if (isServiceError(error)) return { code: error.code, message: clientMessage(error.message) };
   log(context, error);
   return { code: 'failed', message: INTERNAL_ERROR_MESSAGE };
 }
 
-/** Runs one call; never throws. The service validates the input (once, for every caller). */
+/**
+ * Runs one call for a caller of the given role; never throws. The role is checked here, for every call of
+ * every transport, against the contract's `apiRoles`; the service validates the input (once, for every caller).
+ * `projectInfo` tells the caller its role, so the UI offers only what it may do.
+ */
 export async function dispatchCall(
   service: TransportService,
   name: unknown,
   input: unknown,
+  role: Role,
   log: InternalErrorLog = logToStderr,
 ): Promise<CallOutcome> {
   if (!isApiName(name)) {
     const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : typeof name;
     return { ok: false, error: { code: 'not_found', message: `unknown API call ${shown}` } };
   }
+  if (!mayCall(role, name, input)) {
+    return {
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message: `${name} needs the project owner's link; an ${role} link may only review`,
+      },
+    };
+  }
   try {
     const method = service[name] as (input: unknown) => Promise<unknown>;
-    return { ok: true, value: await method.call(service, input) };
+    const value = await method.call(service, input);
+    return { ok: true, value: name === 'projectInfo' ? { ...(value as object), role } : value };
   } catch (e) {
     return { ok: false, error: toClientError(name, e, log) };
   }
@@ -56,8 +82,10 @@ export async function dispatchCall(
 const statusByCode: Record<ApiErrorCode, number> = {
   invalid_input: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
+  would_overwrite: 409,
   decided_by_other: 409,
   failed: 500,
 };

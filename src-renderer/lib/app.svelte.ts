@@ -1,4 +1,11 @@
-import type { ApiEvent, JobEvent, ProjectInfo, ReviewCounts } from '../../src-shared/api';
+import {
+  mayCall,
+  type ApiEvent,
+  type ApiName,
+  type JobEvent,
+  type ProjectInfo,
+  type ReviewCounts,
+} from '../../src-shared/api';
 import { addJobPoint, type JobCurves } from './jobs';
 import { toast, toastError } from './toasts.svelte';
 import { api, transport } from './transport';
@@ -57,6 +64,14 @@ class AppState {
       this.refreshTimer = null;
       void this.refresh();
     }, delayMs);
+  }
+
+  /**
+   * Whether this client's role may make the call: the UI hides what it may not do (the server refuses it
+   * anyway). Until the project info has loaded, only review is offered.
+   */
+  can(name: ApiName, input: unknown = {}): boolean {
+    return mayCall(this.info?.role ?? 'annotator', name, input);
   }
 
   /** The latest job of a kind (running first), e.g. for the train page. */

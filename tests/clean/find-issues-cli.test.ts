@@ -69,6 +69,7 @@ describe('relabel find-issues', () => {
       '--frac-noise',
       '--scores',
       '--json',
+      '--max-classes',
     ]);
   });
 });

@@ -43,7 +43,7 @@ describe('pred-probs CSV', () => {
       expect(() => readPredProbsCsv(file)).toThrow(message);
     }
     expect(() => readPredProbsCsv(join(dir, 'missing.csv'))).toThrow(
-      `cannot read ${join(dir, 'missing.csv')}`,
+      `cannot read probability CSV ${join(dir, 'missing.csv')} (it is missing, unreadable or not a regular file)`,
     );
   });
 });

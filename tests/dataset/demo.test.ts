@@ -34,7 +34,9 @@ describe('writeDemoDataset', () => {
     const meta = await sharp(join(out, 'train_img', files[5])).metadata();
     expect(meta).toMatchObject({ format: 'jpeg', width: 64, height: 64, channels: 3 });
     // It is what the seed importer reads.
-    expect(listSeedSource(join(out, 'train_img'), join(out, 'label_train.txt')).entries).toHaveLength(200);
+    expect((await listSeedSource(join(out, 'train_img'), join(out, 'label_train.txt'))).entries).toHaveLength(
+      200,
+    );
   });
 
   it('is deterministic for a seed and different for another', async () => {

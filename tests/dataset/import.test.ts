@@ -123,7 +123,7 @@ describe('importDataset', () => {
       ]);
       expect(result.skipped[0].reason).toMatch(/corrupt or truncated/);
       expect(result.skipped[1].reason).toMatch(/not an image/);
-      expect(result.skipped[2].reason).toMatch(/is a folder/);
+      expect(result.skipped[2].reason).toMatch(/cannot read: missing, unreadable or not a regular file/);
       expect(result.skipped[3].reason).toMatch(/outside the dataset folder/);
       const samples = project.getSamples();
       expect(samples.map((s) => s.givenLabel)).toEqual(labels);
@@ -176,7 +176,9 @@ describe('importDataset', () => {
     if (readable) return ctx.skip();
     const project = newProject(dir);
     const r = await importDataset(project, join(dir, 'd'), { onBadImage: 'skip' });
-    expect(r.skipped).toEqual([{ index: 0, path: names[0], reason: 'cannot read: permission denied' }]);
+    expect(r.skipped).toEqual([
+      { index: 0, path: names[0], reason: 'cannot read: missing, unreadable or not a regular file' },
+    ]);
     project.close();
   });
 

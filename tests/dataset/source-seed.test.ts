@@ -19,7 +19,7 @@ describe('seed source (image folder + label_train.txt)', () => {
     writeFileSync(join(img, 'notes.txt'), 'not an image, not listed');
     writeFileSync(join(img, '._img1.jpg'), 'macOS resource fork, not listed');
     writeFileSync(join(dir, 'labels.txt'), '0\n1\n1\n');
-    const s = listSeedSource(img, join(dir, 'labels.txt'));
+    const s = await listSeedSource(img, join(dir, 'labels.txt'));
     expect(s.entries).toEqual([
       { path: 'img1.jpg', label: 0 },
       { path: 'img2.jpg', label: 1 },
@@ -38,9 +38,13 @@ describe('seed source (image folder + label_train.txt)', () => {
     const img = await folder(dir, ['a.jpg', 'b.jpg', 'c.jpg']);
     for (const text of ['\ufeff1\r\n0\r\n2\r\n', '1\n0\n2', '1\r\n0\r\n2']) {
       writeFileSync(join(dir, 'l.txt'), text);
-      expect(listSeedSource(img, join(dir, 'l.txt')).entries.map((e) => e.label)).toEqual([1, 0, 2]);
+      expect((await listSeedSource(img, join(dir, 'l.txt'))).entries.map((e) => e.label)).toEqual([1, 0, 2]);
     }
-    expect(listSeedSource(img, join(dir, 'l.txt')).classes.map((c) => c.name)).toEqual(['0', '1', '2']);
+    expect((await listSeedSource(img, join(dir, 'l.txt'))).classes.map((c) => c.name)).toEqual([
+      '0',
+      '1',
+      '2',
+    ]);
   });
 
   it.each([
@@ -53,21 +57,23 @@ describe('seed source (image folder + label_train.txt)', () => {
     const dir = tempDir();
     const img = await folder(dir, ['a.jpg', 'b.jpg', 'c.jpg']);
     writeFileSync(join(dir, 'l.txt'), text);
-    expect(() => listSeedSource(img, join(dir, 'l.txt'))).toThrow(error);
+    await expect(listSeedSource(img, join(dir, 'l.txt'))).rejects.toThrow(error);
   });
 
   it('refuses a label count that differs from the image count, stating both', async () => {
     const dir = tempDir();
     const img = await folder(dir, ['a.jpg', 'b.jpg', 'c.jpg']);
     writeFileSync(join(dir, 'l.txt'), '0\n1\n');
-    expect(() => listSeedSource(img, join(dir, 'l.txt'))).toThrow(/has 2 labels but .*imgs has 3 images/);
+    await expect(listSeedSource(img, join(dir, 'l.txt'))).rejects.toThrow(
+      /has 2 labels but .*imgs has 3 images/,
+    );
   });
 
   it('refuses a single class', async () => {
     const dir = tempDir();
     const img = await folder(dir, ['a.jpg', 'b.jpg']);
     writeFileSync(join(dir, 'l.txt'), '1\n1\n');
-    expect(() => listSeedSource(img, join(dir, 'l.txt'))).toThrow(
+    await expect(listSeedSource(img, join(dir, 'l.txt'))).rejects.toThrow(
       /only one class \(label 1\).*need at least 2/,
     );
   });
@@ -76,7 +82,7 @@ describe('seed source (image folder + label_train.txt)', () => {
     const dir = tempDir();
     const img = await folder(dir, ['IMG1.jpg', 'img1.jpg', 'img2.jpg']);
     writeFileSync(join(dir, 'l.txt'), '0\n1\n0\n');
-    expect(() => listSeedSource(img, join(dir, 'l.txt'))).toThrow(
+    await expect(listSeedSource(img, join(dir, 'l.txt'))).rejects.toThrow(
       /"IMG1\.jpg" and "img1\.jpg" differ only in letter case/,
     );
   });
@@ -85,15 +91,15 @@ describe('seed source (image folder + label_train.txt)', () => {
     const dir = tempDir();
     mkdirSync(join(dir, 'empty'));
     writeFileSync(join(dir, 'l.txt'), '0\n');
-    expect(() => listSeedSource(join(dir, 'empty'), join(dir, 'l.txt'))).toThrow(
+    await expect(listSeedSource(join(dir, 'empty'), join(dir, 'l.txt'))).rejects.toThrow(
       /no images \(\.jpg.*\) in .*empty/,
     );
     const img = await folder(dir, ['a.jpg']);
-    expect(() => listSeedSource(img, join(dir, 'missing.txt'))).toThrow(
-      /label file .*missing\.txt does not exist/,
+    await expect(listSeedSource(img, join(dir, 'missing.txt'))).rejects.toThrow(
+      /cannot read label file .*missing\.txt \(it is missing, unreadable or not a regular file\)/,
     );
-    expect(() => listSeedSource(join(dir, 'nope'), join(dir, 'l.txt'))).toThrow(
-      /folder .*nope does not exist/,
+    await expect(listSeedSource(join(dir, 'nope'), join(dir, 'l.txt'))).rejects.toThrow(
+      /cannot read folder .*nope \(it is missing or unreadable\)/,
     );
   });
 
@@ -103,7 +109,7 @@ describe('seed source (image folder + label_train.txt)', () => {
     mkdirSync(join(img, '2.jpg'));
     symlinkSync('/etc/hostname', join(img, '4.jpg'));
     writeFileSync(join(dir, 'l.txt'), '0\n1\n0\n1\n');
-    expect(listSeedSource(img, join(dir, 'l.txt')).entries.map((e) => e.path)).toEqual([
+    expect((await listSeedSource(img, join(dir, 'l.txt'))).entries.map((e) => e.path)).toEqual([
       '1.jpg',
       '2.jpg',
       '3.jpg',

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src-main/core/random/seeded';
-import { EXPORT_FILES, exportLabels } from '../../src-main/core/export/export';
+import { EXPORT_FILES, exportLabels, MANIFEST_NAME } from '../../src-main/core/export/export';
 import { Project } from '../../src-main/core/store/project';
 import { sha1 } from '../helpers/durability-io';
 import { makeProject } from '../helpers/project-fixture';
@@ -56,7 +56,7 @@ describe('crash safety: export', () => {
       let current: Hashes;
       try {
         const check = join(dir, `check-${round}`);
-        exportLabels(p, check);
+        await exportLabels(p, check);
         current = Object.fromEntries(EXPORT_FILES.map((f) => [f, sha1(readFileSync(join(check, f)))]));
       } finally {
         p.close();
@@ -83,9 +83,9 @@ describe('crash safety: export', () => {
 
     // A later successful export leaves no temporary file of a killed one behind.
     const p = Project.open(path);
-    exportLabels(p, out);
+    await exportLabels(p, out);
     p.close();
-    expect(readdirSync(out).sort()).toEqual([...EXPORT_FILES].sort());
+    expect(readdirSync(out).sort()).toEqual([...EXPORT_FILES, MANIFEST_NAME].sort());
 
     expect(exports).toBeGreaterThan(0);
     console.log(

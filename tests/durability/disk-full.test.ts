@@ -70,7 +70,7 @@ describe('disk full and read-only projects', () => {
     const runId = project.runs.create('cv', { folds: 5 });
     project.runs.saveFold(runId, foldData(0));
     const out = join(mnt, 'export');
-    exportLabels(project, out);
+    await exportLabels(project, out);
     const exported = readFileSync(join(out, 'label_train.txt'), 'utf8');
 
     fill(mnt);
@@ -90,7 +90,10 @@ describe('disk full and read-only projects', () => {
     });
     expect(foldErr.message).toMatch(/^cannot save to .*p\.relabel: the disk is full/);
     expect(catchError(() => importVersion(project, 1)).message).toMatch(/the disk is full/);
-    const exportErr = catchError(() => exportLabels(project, out));
+    const exportErr = await exportLabels(project, out).then(
+      () => new Error('expected an error'),
+      (e: Error) => e,
+    );
     expect(exportErr).toBeInstanceOf(ProjectError);
     expect(exportErr.message).toMatch(new RegExp(`^cannot save to ${out}/\\S+: the disk is full`));
     // The service passes the same message on to the user.
@@ -132,7 +135,7 @@ describe('disk full and read-only projects', () => {
     const project = makeProject(mnt, labels);
     const path = project.path;
     project.decisions.record(targets(project, [0, 1, 2]), 'exclude', null, 'alice');
-    exportLabels(project, join(mnt, 'export'));
+    await exportLabels(project, join(mnt, 'export'));
     project.close();
     execFileSync('mount', ['-o', 'remount,ro', mnt]);
 
@@ -150,10 +153,12 @@ describe('disk full and read-only projects', () => {
       `cannot save to ${path}: it is read-only (a read-only file, folder or disk). ` +
         'It can still be read; copy it to a writable folder to change it.',
     );
-    expect(catchError(() => exportLabels(p, join(mnt, 'export'))).message).toMatch(
-      new RegExp(
-        `^cannot save to ${mnt}/export/label_train.txt: it is read-only .* Export to a writable folder.$`,
-      ),
+    const exportErr = await exportLabels(p, join(mnt, 'export')).then(
+      () => new Error('expected an error'),
+      (e: Error) => e,
+    );
+    expect(exportErr.message).toMatch(
+      new RegExp(`^cannot save to ${mnt}/export/\\S+: it is read-only .* Export to a writable folder.$`),
     );
     p.close();
 

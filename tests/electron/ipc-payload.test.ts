@@ -19,7 +19,7 @@ describe('IPC payload validation', () => {
     [{}],
   ])('refuses call name %j with not_found', async (name) => {
     const service = createServiceTestDouble(tempDir());
-    const r = await dispatchCall(service, name, {});
+    const r = await dispatchCall(service, name, {}, 'owner');
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('not_found');
     expect(service.calls).toEqual([]);
@@ -43,7 +43,7 @@ describe('IPC payload validation', () => {
     });
     // Through the IPC dispatch, the same message arrives with the invalid_input code.
     const service = createServiceTestDouble(tempDir());
-    expect(await dispatchCall(service, 'getIssues', { limit: 5000 })).toEqual({
+    expect(await dispatchCall(service, 'getIssues', { limit: 5000 }, 'owner')).toEqual({
       ok: false,
       error: {
         code: 'invalid_input',
@@ -54,25 +54,28 @@ describe('IPC payload validation', () => {
 
   it('never calls readMedia/close through the call channel, and hides internal errors', async () => {
     const service = createServiceTestDouble(tempDir());
-    expect(await dispatchCall(service, 'close', {})).toMatchObject({
+    expect(await dispatchCall(service, 'close', {}, 'owner')).toMatchObject({
       ok: false,
       error: { code: 'not_found' },
     });
     expect(service.closed).toBe(false);
 
     service.answers.undo = new DoubleServiceError('conflict', 'nothing to undo');
-    expect(await dispatchCall(service, 'undo', {})).toEqual({
+    expect(await dispatchCall(service, 'undo', {}, 'owner')).toEqual({
       ok: false,
       error: { code: 'conflict', message: 'nothing to undo' },
     });
 
     const logged: unknown[] = [];
     service.answers.redo = new RangeError('index 7 out of range in /home/me/secret');
-    const r = await dispatchCall(service, 'redo', {}, (_ctx, e) => logged.push(e));
+    const r = await dispatchCall(service, 'redo', {}, 'owner', (_ctx, e) => logged.push(e));
     expect(r).toEqual({ ok: false, error: { code: 'failed', message: INTERNAL_ERROR_MESSAGE } });
     expect(logged).toHaveLength(1);
 
-    expect(await dispatchCall(service, 'listRuns', {})).toEqual({ ok: true, value: { ok: 'listRuns' } });
+    expect(await dispatchCall(service, 'listRuns', {}, 'owner')).toEqual({
+      ok: true,
+      value: { ok: 'listRuns' },
+    });
     expect(service.calls.map((c) => c.name)).toEqual(['undo', 'redo', 'listRuns']);
   });
 });

@@ -71,9 +71,9 @@ describe('fuzz: CSV parsers', () => {
         const { kind, text } = textCase(rng, validDatasetCsv);
         return {
           label: `case ${i} (${kind}, ${text.length} chars)`,
-          run: () => {
+          run: async () => {
             writeCaseFile(file, text);
-            const listing = listCsvSource(file);
+            const listing = await listCsvSource(file);
             check(listing.entries.length > 0, 'no entries');
             for (const e of listing.entries) {
               const rel = relative(listing.root, resolve(listing.root, e.path));

@@ -83,11 +83,11 @@ describe('fuzz: IDX (MNIST format) parser', () => {
         const viaFile = kind.startsWith('gzip') || rng() < 0.1;
         return {
           label: `case ${i} (${kind}, ${dims}-d, ${bytes.length} bytes${viaFile ? ', file' : ''})`,
-          run: () => {
+          run: async () => {
             let parsed;
             if (viaFile) {
               writeCaseFile(file, bytes);
-              parsed = readIdxFile(file, dims);
+              parsed = await readIdxFile(file, dims);
             } else parsed = parseIdx(bytes, file, dims);
             check(parsed.dims.length === dims, 'wrong rank');
             check(
@@ -106,17 +106,17 @@ describe('fuzz: IDX (MNIST format) parser', () => {
     // A 64 KiB .gz that inflates to 64 MiB behind a header announcing 2 labels: refused with a clear error.
     const bomb = gzipBomb(idx([2], new Uint8Array(2)), 64);
     writeCaseFile(file, bomb);
-    expect(() => readIdxFile(file, 1)).toThrow(
+    await expect(readIdxFile(file, 1)).rejects.toThrow(
       `${file} inflates to more data than its IDX header announces (10 bytes); refusing it`,
     );
   });
 
   // readIdxFile inflates no further than the header announces: a 1 MiB bomb costs neither 1 GiB nor seconds.
-  it('refuses an IDX .gz that inflates far beyond what its header announces (1 MiB → 1 GiB) within 1 s', () => {
+  it('refuses an IDX .gz that inflates far beyond what its header announces (1 MiB → 1 GiB) within 1 s', async () => {
     const file = join(scratchDir(), 'train-labels-idx1-ubyte.gz');
     writeCaseFile(file, gzipBomb(idx([2], new Uint8Array(2)), 1024));
     const t0 = performance.now();
-    expect(() => readIdxFile(file, 1)).toThrow(file);
+    await expect(readIdxFile(file, 1)).rejects.toThrow(file);
     const ms = performance.now() - t0;
     console.log(`[fuzz] IDX gzip bomb (1 MiB → 1 GiB): refused after ${ms.toFixed(0)} ms`);
     expect(ms).toBeLessThan(1000);
@@ -137,10 +137,10 @@ describe('fuzz: IDX (MNIST format) parser', () => {
         const lab = randomBytes(rng, m).map((x) => (rng() < 0.3 ? 7 : x % 10));
         return {
           label: `pair ${i} (${n}×${h}×${w} images, ${m} labels)`,
-          run: () => {
+          run: async () => {
             writeCaseFile(images, idx([n, h, w], new Uint8Array(n * h * w)));
             writeCaseFile(labels, idx([m], lab));
-            const listing = listIdxSource(images, labels);
+            const listing = await listIdxSource(images, labels);
             check(listing.entries.length === n && n > 0 && h > 0 && w > 0, 'accepted an unusable pair');
             check(listing.classes.length >= 2, 'fewer than 2 classes');
           },

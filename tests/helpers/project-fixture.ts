@@ -6,26 +6,29 @@ import { Project } from '../../src-main/core/store/project';
 export function makeProject(
   dir: string,
   labels: number[],
-  opts: { name?: string; classes?: ClassInfo[] } = {},
+  opts: { name?: string; classes?: ClassInfo[]; root?: string; labelSource?: string | null } = {},
 ): Project {
   const project = Project.create(join(dir, opts.name ?? 'p.relabel'));
-  importLabels(project, labels, opts.classes);
+  importLabels(project, labels, opts.classes, undefined, opts);
   return project;
 }
 
+/** `where`: the dataset folder and label file the project records (default /data, not on disk). */
 export function importLabels(
   project: Project,
   labels: number[],
   classes?: ClassInfo[],
   paths?: string[],
+  where: { root?: string; labelSource?: string | null } = {},
 ): void {
   const k = Math.max(1, ...labels) + 1;
   const cls = classes ?? Array.from({ length: k }, (_, id) => ({ id, name: `class${id}` }));
   const w = project.beginImport(
     {
       format: 'seed',
-      root: '/data',
-      labelSource: '/data/label_train.txt',
+      root: where.root ?? '/data',
+      labelSource:
+        where.labelSource !== undefined ? where.labelSource : join(where.root ?? '/data', 'label_train.txt'),
       inputWidth: 2,
       inputHeight: 2,
       channels: 1,

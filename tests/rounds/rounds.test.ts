@@ -60,7 +60,7 @@ describe('the reviewed-label dataset', () => {
 });
 
 describe('cleaning rounds', () => {
-  it('a later round questions the reviewed labels and never re-queues a decided image', () => {
+  it('a later round questions the reviewed labels and never re-queues a decided image', async () => {
     const dir = tempDir();
     const p = makeProject(dir, givenLabels);
     const set1 = rank(p, fakeRun(p, 'given'));
@@ -99,7 +99,7 @@ describe('cleaning rounds', () => {
     expect(byPath.get(25)).toMatchObject({ action: 'exclude' });
     expect(byPath.get(7)).toMatchObject({ action: 'keep', finalLabel: 0 });
     const out = join(dir, 'export');
-    exportLabels(p, out);
+    await exportLabels(p, out);
     const exported = readFileSync(join(out, 'label_train.txt'), 'utf8').trim().split('\n').map(Number);
     expect(exported[3]).toBe(1);
     expect(exported[11]).toBe(1);

@@ -8,6 +8,8 @@ import { openEventStream, postJson, rawRequest, until, type RawResponse } from '
 import { createServiceTestDouble, type ServiceTestDouble } from './service-test-double';
 
 const TOKEN = 'k3Y_9f-secret-token';
+const ANNOTATOR_TOKEN = 'annotator-token-xyz';
+const TOKENS = { owner: TOKEN, annotator: ANNOTATOR_TOKEN };
 const CSP =
   "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; " +
   "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -18,19 +20,19 @@ let guarded: { server: RunningServer; service: ServiceTestDouble };
 
 beforeAll(async () => {
   fixture = makeServerFixture();
-  const start = async (token?: string) => {
+  const start = async (tokens?: typeof TOKENS) => {
     const service = createServiceTestDouble(fixture.mediaDir);
     const server = await startServer({
       service,
       staticDir: fixture.staticDir,
-      token,
+      tokens,
       heartbeatMs: 50,
       log: () => {},
     });
     return { server, service };
   };
   open = await start();
-  guarded = await start(TOKEN);
+  guarded = await start(TOKENS);
 });
 afterAll(async () => {
   await open.server.close();
@@ -114,7 +116,7 @@ describe('Host header (DNS rebinding)', () => {
       service,
       staticDir: fixture.staticDir,
       host: '0.0.0.0',
-      token: TOKEN,
+      tokens: TOKENS,
     });
     try {
       expect(server.url).toBe(`http://0.0.0.0:${server.port}/`);
@@ -183,11 +185,13 @@ describe('token', () => {
     }
   });
 
-  it.each(routes)('%s: accepted by header, query and cookie', async (what, send) => {
+  it.each(routes)("%s: either role's token accepted by header, query and cookie", async (what, send) => {
     const expected = what === 'unknown api' ? 404 : 200;
-    expect((await send({ Authorization: `Bearer ${TOKEN}` }, '')).status).toBe(expected);
-    expect((await send({}, `?token=${TOKEN}`)).status).toBe(expected);
-    expect((await send({ Cookie: `a=b; relabel_token=${TOKEN}` }, '')).status).toBe(expected);
+    for (const token of [TOKEN, ANNOTATOR_TOKEN]) {
+      expect((await send({ Authorization: `Bearer ${token}` }, '')).status).toBe(expected);
+      expect((await send({}, `?token=${token}`)).status).toBe(expected);
+      expect((await send({ Cookie: `a=b; relabel_token=${token}` }, '')).status).toBe(expected);
+    }
   });
 
   it('events: 401 without, streams with the cookie', async () => {
@@ -213,13 +217,24 @@ describe('token', () => {
 });
 
 describe('weak tokens', () => {
-  it('are refused at start-up (an empty token would match "?token=")', async () => {
+  it('are refused at start-up (an empty token would match "?token="), and so are equal ones', async () => {
     const service = createServiceTestDouble(fixture.mediaDir);
-    for (const token of ['', 'short']) {
-      await expect(startServer({ service, staticDir: fixture.staticDir, token })).rejects.toThrow(
-        /at least 16/,
-      );
+    for (const weak of ['', 'short']) {
+      for (const tokens of [
+        { owner: weak, annotator: ANNOTATOR_TOKEN },
+        { owner: TOKEN, annotator: weak },
+      ]) {
+        await expect(startServer({ service, staticDir: fixture.staticDir, tokens })).rejects.toThrow(
+          /at least 16/,
+        );
+      }
     }
+    await expect(
+      startServer({ service, staticDir: fixture.staticDir, tokens: { owner: TOKEN, annotator: TOKEN } }),
+    ).rejects.toThrow(/must differ/);
+    await expect(startServer({ service, staticDir: fixture.staticDir, host: '0.0.0.0' })).rejects.toThrow(
+      /needs access tokens/,
+    );
   });
 });
 

@@ -29,7 +29,11 @@ beforeAll(async () => {
   });
   const job = await jobFinished(service, () => service.importDataset({ source: images }));
   expect(job.status, job.error ?? '').toBe('done');
-  server = await startServer({ service, staticDir: fixture.staticDir, token: 'a-long-enough-test-token' });
+  server = await startServer({
+    service,
+    staticDir: fixture.staticDir,
+    tokens: { owner: 'a-long-enough-test-token', annotator: 'annotator-test-token' },
+  });
 });
 afterAll(async () => {
   await server?.close();

@@ -3,6 +3,7 @@ import { nextHint } from '../invocation';
 import { writeDemoDataset, type DemoSource } from '../../core/dataset/demo';
 import { choiceOption, intOption, numberOption } from '../options';
 import { createProgress } from '../progress';
+import { out } from '../terminal';
 
 interface DemoCliOptions {
   size: number;
@@ -40,7 +41,7 @@ export function register(program: Command): void {
       const r = await writeDemoDataset(outDir, { ...opts, onProgress: (done) => progress.tick(done) });
       progress.done();
       const n0 = r.cleanLabels.filter((l) => l === 0).length;
-      process.stdout.write(
+      out(
         `Wrote ${r.count} ${r.source === 'fashion-mnist' ? 'Fashion-MNIST' : 'drawn'} images to ${r.outDir}\n` +
           `  class 0 = ${r.classNames[0]} (${n0}), class 1 = ${r.classNames[1]} (${r.count - n0}); ` +
           `${r.flipped.length} labels flipped (listed in noise_truth.txt)\n` +

@@ -1,4 +1,7 @@
 import type { Command } from 'commander';
+import { DEFAULT_LIMITS } from '../../core/limits';
+import { intOption } from '../options';
+import { out } from '../terminal';
 import {
   DEFAULT_FILTER_BY,
   DEFAULT_RANKED_BY,
@@ -19,6 +22,8 @@ export interface FindIssuesOptions {
   /** Print one label quality score per row with this method instead of issues. */
   scores?: string;
   json?: boolean;
+  /** Most classes (probability columns) accepted. */
+  maxClasses?: number;
 }
 
 function parseFilterBy(value: string | undefined): FilterBy {
@@ -57,7 +62,7 @@ export function runFindIssues(options: FindIssuesOptions, write: (text: string) 
   const filterBy = parseFilterBy(options.filterBy);
   const rankedBy = parseRankedBy(options.rankedBy, '--ranked-by', true);
   const fracNoise = parseFracNoise(options.fracNoise);
-  const { labels, probs, K } = readPredProbsCsv(options.predProbs);
+  const { labels, probs, K } = readPredProbsCsv(options.predProbs, options.maxClasses);
 
   if (options.scores !== undefined) {
     const method = parseRankedBy(options.scores, '--scores', false)!;
@@ -98,7 +103,12 @@ export function register(program: Command): void {
     .option('--frac-noise <x>', 'fraction of the estimated issues to return (prune filters only)', '1')
     .option('--scores <method>', 'print one label quality score per row with this method instead')
     .option('--json', 'print JSON instead of one value per line')
+    .option(
+      '--max-classes <n>',
+      `most classes (probability columns) accepted (default ${DEFAULT_LIMITS.maxClasses})`,
+      intOption('--max-classes', 2),
+    )
     .action((opts: FindIssuesOptions) => {
-      runFindIssues(opts, (text) => process.stdout.write(text));
+      runFindIssues(opts, (text) => out(text));
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { nextHint } from '../invocation';
 import { Project } from '../../core/store/project';
 import { importProbabilities } from '../../core/workflows/import-probs';
+import { out } from '../terminal';
 
 export function register(program: Command): void {
   program
@@ -15,7 +16,7 @@ export function register(program: Command): void {
       const project = Project.open(opts.project);
       try {
         const runId = importProbabilities(project, opts.csv);
-        process.stdout.write(`Imported as run #${runId}. ` + nextHint(['issues', '--project', project.path]));
+        out(`Imported as run #${runId}. ` + nextHint(['issues', '--project', project.path]));
       } finally {
         project.close();
       }

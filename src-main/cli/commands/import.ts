@@ -6,8 +6,9 @@ import { importDataset } from '../../core/dataset/import';
 import type { ClassInfo } from '../../../src-shared/domain';
 import { Project } from '../../core/store/project';
 import { withAbortOnSignal } from '../abort';
-import { choiceOption, intOption } from '../options';
+import { addLimitOptions, choiceOption, intOption, limitsFrom } from '../options';
 import { createProgress, type Progress } from '../progress';
+import { out } from '../terminal';
 
 interface ImportCliOptions {
   project: string;
@@ -17,12 +18,14 @@ interface ImportCliOptions {
   onBadImage: 'skip' | 'stop';
   classNames?: { names: string[]; source: string };
   allowEmptyClasses?: boolean;
+  maxClasses?: number;
+  maxFileMb?: number;
 }
 
 const SHOWN_SKIPS = 20;
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('import')
     .description(
       'Import a dataset into a project (created if missing); replaces its dataset, keeps every decision',
@@ -55,59 +58,59 @@ export function register(program: Command): void {
       'skip: keep going, list unusable images; stop: fail and keep the previous dataset',
       choiceOption('--on-bad-image', ['skip', 'stop'] as const),
       'stop',
-    )
-    .action(async (source: string, opts: ImportCliOptions) => {
-      const created = !existsSync(opts.project);
-      const project = Project.openOrCreate(opts.project);
-      let progress: Progress | undefined;
-      let ok = false;
-      try {
-        const r = await withAbortOnSignal((signal) =>
-          importDataset(project, source, {
-            labels: opts.labels,
-            inputSize: opts.inputSize,
-            channels: opts.channels === 'auto' ? 'auto' : (Number(opts.channels) as 1 | 3),
-            onBadImage: opts.onBadImage,
-            classNames: opts.classNames?.names,
-            allowEmptyClasses: opts.allowEmptyClasses,
-            signal,
-            onProgress: (done, total, phase) => {
-              if (phase !== 'decoding') return;
-              progress ??= createProgress('import', total);
-              progress.tick(done);
-            },
-          }),
+    );
+  addLimitOptions(cmd).action(async (source: string, opts: ImportCliOptions) => {
+    const created = !existsSync(opts.project);
+    const project = Project.openOrCreate(opts.project);
+    let progress: Progress | undefined;
+    let ok = false;
+    try {
+      const r = await withAbortOnSignal((signal) =>
+        importDataset(project, source, {
+          labels: opts.labels,
+          inputSize: opts.inputSize,
+          channels: opts.channels === 'auto' ? 'auto' : (Number(opts.channels) as 1 | 3),
+          onBadImage: opts.onBadImage,
+          classNames: opts.classNames?.names,
+          allowEmptyClasses: opts.allowEmptyClasses,
+          limits: limitsFrom(opts),
+          signal,
+          onProgress: (done, total, phase) => {
+            if (phase !== 'decoding') return;
+            progress ??= createProgress('import', total);
+            progress.tick(done);
+          },
+        }),
+      );
+      progress?.done();
+      ok = true;
+      const d = r.dataset;
+      const lines = [
+        `Imported ${r.samples} images (${d.format}) from ${d.root} into ${project.path}`,
+        `  model input ${d.inputWidth}x${d.inputHeight}x${d.channels}`,
+        `  ${describeClasses(project.getClasses(), project.getClassCounts())}`,
+      ];
+      if (r.decisionsKept || r.decisionsOrphaned) {
+        lines.push(
+          `  decisions: ${r.decisionsKept} kept, ${r.decisionsOrphaned} refer to images no longer present`,
         );
-        progress?.done();
-        ok = true;
-        const d = r.dataset;
-        const lines = [
-          `Imported ${r.samples} images (${d.format}) from ${d.root} into ${project.path}`,
-          `  model input ${d.inputWidth}x${d.inputHeight}x${d.channels}`,
-          `  ${describeClasses(project.getClasses(), project.getClassCounts())}`,
-        ];
-        if (r.decisionsKept || r.decisionsOrphaned) {
-          lines.push(
-            `  decisions: ${r.decisionsKept} kept, ${r.decisionsOrphaned} refer to images no longer present`,
-          );
-        }
-        if (r.skipped.length > 0) {
-          lines.push(
-            `  ${r.skipped.length} unusable images kept at their label line with blank pixels (left out of training):`,
-          );
-          for (const s of r.skipped.slice(0, SHOWN_SKIPS))
-            lines.push(`    #${s.index} ${s.path}: ${s.reason}`);
-          if (r.skipped.length > SHOWN_SKIPS) lines.push(`    … and ${r.skipped.length - SHOWN_SKIPS} more`);
-        }
-        process.stdout.write(lines.join('\n') + '\n' + nextHint(['train', '--project', project.path]));
-      } finally {
-        progress?.done();
-        project.close();
-        // A project file this command created for an import that failed holds nothing: do not leave it behind.
-        if (created && !ok)
-          for (const suffix of ['', '-wal', '-shm']) rmSync(opts.project + suffix, { force: true });
       }
-    });
+      if (r.skipped.length > 0) {
+        lines.push(
+          `  ${r.skipped.length} unusable images kept at their label line with blank pixels (left out of training):`,
+        );
+        for (const s of r.skipped.slice(0, SHOWN_SKIPS)) lines.push(`    #${s.index} ${s.path}: ${s.reason}`);
+        if (r.skipped.length > SHOWN_SKIPS) lines.push(`    … and ${r.skipped.length - SHOWN_SKIPS} more`);
+      }
+      out(lines.join('\n') + '\n' + nextHint(['train', '--project', project.path]));
+    } finally {
+      progress?.done();
+      project.close();
+      // A project file this command created for an import that failed holds nothing: do not leave it behind.
+      if (created && !ok)
+        for (const suffix of ['', '-wal', '-shm']) rmSync(opts.project + suffix, { force: true });
+    }
+  });
 }
 
 /** "2 classes: 0 footwear (400), 1 other (1,600)" — the class count stated, every class with its images. */

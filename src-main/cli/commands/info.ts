@@ -1,8 +1,10 @@
+import { jsonForTerminal } from '../../core/quote';
 import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
 import { projectSummary } from '../../core/workflows/project-summary';
 import { projectReport } from '../../core/workflows/report';
 import { invokedAs } from '../invocation';
+import { out } from '../terminal';
 
 export function register(program: Command): void {
   program
@@ -14,7 +16,7 @@ export function register(program: Command): void {
       const project = Project.open(opts.project, { readonly: true });
       try {
         const info = projectInfoOf(project);
-        process.stdout.write(opts.json ? JSON.stringify(info, null, 2) + '\n' : formatInfo(info));
+        out(opts.json ? jsonForTerminal(info, 2) + '\n' : formatInfo(info));
       } finally {
         project.close();
       }

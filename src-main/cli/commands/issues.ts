@@ -12,6 +12,7 @@ import { Project } from '../../core/store/project';
 import { computeIssueSet } from '../../core/workflows/label-issues';
 import { choiceOption, intOption } from '../options';
 import { nextHint } from '../invocation';
+import { out } from '../terminal';
 
 export function register(program: Command): void {
   program
@@ -43,7 +44,7 @@ export function register(program: Command): void {
           });
           const n = project.requireDataset().numSamples;
           if (opts.out) writeIssuesCsv(project, set.id, opts.out);
-          process.stdout.write(
+          out(
             `Round ${set.round}: ${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (opts.out ? `; written to ${opts.out}` : '') +
               '\n' +

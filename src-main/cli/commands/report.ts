@@ -1,8 +1,10 @@
+import { jsonForTerminal } from '../../core/quote';
 import type { Command } from 'commander';
 import { classEvidence } from '../../core/evidence/class-evidence';
 import { writeEvidenceFigures } from '../../core/evidence/figures';
 import { Project } from '../../core/store/project';
 import { formatReport, projectReport } from '../../core/workflows/report';
+import { out } from '../terminal';
 
 export function register(program: Command): void {
   program
@@ -20,9 +22,9 @@ export function register(program: Command): void {
       const project = Project.open(opts.project, { readonly: true });
       try {
         const r = projectReport(project);
-        process.stdout.write(
+        out(
           opts.json
-            ? JSON.stringify(r, null, 2) + '\n'
+            ? jsonForTerminal(r, 2) + '\n'
             : formatReport(
                 r,
                 project.getClasses().map((c) => c.name),

@@ -6,6 +6,7 @@ import { numberOption } from '../options';
 import { addTrainOptions, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
+import { out } from '../terminal';
 
 export function register(program: Command): void {
   addTrainOptions(
@@ -37,7 +38,7 @@ export function register(program: Command): void {
           onProgress: (p) => printer[label === 'before' ? 'before' : 'after'](p),
         }),
       );
-      process.stdout.write(
+      out(
         formatReport(
           projectReport(project),
           project.getClasses().map((c) => c.name),

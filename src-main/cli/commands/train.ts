@@ -7,6 +7,7 @@ import { addTrainOptions, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
 import { nextHint } from '../invocation';
+import { out, err } from '../terminal';
 
 export function register(program: Command): void {
   addTrainOptions(
@@ -41,7 +42,7 @@ export function register(program: Command): void {
             signal,
             resumeRunId: opts.resume as number | undefined,
             onProgress: trainProgressPrinter('train'),
-            onRunCreated: (id) => process.stderr.write(`train: run #${id}\n`),
+            onRunCreated: (id) => err(`train: run #${id}\n`),
           },
         ),
       );
@@ -52,7 +53,7 @@ export function register(program: Command): void {
       const skipped = issueSet.skippedDecided
         ? `; ${issueSet.skippedDecided} more already decided, not queued again`
         : '';
-      process.stdout.write(
+      out(
         `Run #${runId} done on ${run.backend}, trained on the ${labels} labels: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)} (vs ${labels} labels)\n` +
           `Round ${issueSet.round}: ${issueSet.count} label issues among ${n} images ranked for review (${issueSet.filterBy}, ${issueSet.rankedBy})${skipped}\n` +
           nextHint(['serve', '--project', project.path]),

@@ -1,5 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { shortPath } from '../quote';
+import { readRegularFile } from './regular-file';
 import { splitLines } from './label-file';
 
 /** The optional file beside a label file that names the classes: line k is the name of class k. */
@@ -31,12 +34,26 @@ export function parseClassNames(text: string, file: string): string[] {
   });
 }
 
-/** The class names of `classes.txt` next to `labelFile`, or null when there is none. */
-export function classNamesBeside(labelFile: string): { names: string[]; file: string } | null {
+/**
+ * The class names of `classes.txt` next to `labelFile`, or null when there is none. Read off the event loop, a
+ * regular file of at most 1 MB, and only from the label file's own folder: a classes.txt that is a link leading
+ * elsewhere is refused (its lines would otherwise become class names anyone reviewing could read).
+ */
+export async function classNamesBeside(labelFile: string): Promise<{ names: string[]; file: string } | null> {
   const file = join(dirname(labelFile), CLASS_NAMES_FILE);
-  if (!existsSync(file) || !statSync(file).isFile()) return null;
-  return { names: parseClassNames(readFileSync(file, 'utf8'), file), file };
+  const info = await stat(file).catch(() => null);
+  if (!info?.isFile()) return null;
+  const [realFile, realFolder] = await Promise.all([realpath(file), realpath(dirname(labelFile))]);
+  if (dirname(realFile) !== realFolder) {
+    throw new Error(
+      `${shortPath(file)} is a link leading out of its folder; refusing to read class names from it`,
+    );
+  }
+  const text = (await readRegularFile(realFile, 'class names file', MAX_CLASS_NAMES_BYTES)).toString('utf8');
+  return { names: parseClassNames(text, file), file };
 }
+
+const MAX_CLASS_NAMES_BYTES = 1024 * 1024;
 
 /**
  * `--class-names`: a file with one name per line when the value is an existing file, else a comma-separated

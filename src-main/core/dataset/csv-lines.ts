@@ -1,3 +1,5 @@
+import { shortPath } from '../quote';
+
 /**
  * One CSV record: comma-separated, fields optionally in double quotes with `""` for a quote
  * (RFC 4180, without line breaks inside fields). Errors name file and 1-based line.
@@ -10,7 +12,7 @@ export function parseCsvLine(line: string, file: string, lineNo: number): string
       let value = '';
       i++;
       for (;;) {
-        if (i >= line.length) throw new Error(`${file}:${lineNo}: unterminated quoted field`);
+        if (i >= line.length) throw new Error(`${shortPath(file)}:${lineNo}: unterminated quoted field`);
         if (line[i] === '"') {
           if (line[i + 1] === '"') {
             value += '"';
@@ -24,7 +26,7 @@ export function parseCsvLine(line: string, file: string, lineNo: number): string
       }
       fields.push(value);
       if (i < line.length && line[i] !== ',') {
-        throw new Error(`${file}:${lineNo}: unexpected text after a quoted field`);
+        throw new Error(`${shortPath(file)}:${lineNo}: unexpected text after a quoted field`);
       }
     } else {
       const end = line.indexOf(',', i);

@@ -39,11 +39,11 @@ export interface FashionPick {
  * `count` training images: exactly `n0` footwear (class 0), the rest other garments (class 1), drawn
  * without replacement by `rng` and shuffled.
  */
-export function pickFashionImages(rng: Rng, count: number, n0: number): FashionPick[] {
+export async function pickFashionImages(rng: Rng, count: number, n0: number): Promise<FashionPick[]> {
   const pair = findIdxFiles(join(fashionMnistDir(), 'train'));
   if (!pair) throw new Error(`Fashion-MNIST not found in ${fashionMnistDir()}`);
-  const images = readIdxFile(pair.images, 3);
-  const labels = readIdxFile(pair.labels, 1);
+  const images = await readIdxFile(pair.images, 3);
+  const labels = await readIdxFile(pair.labels, 1);
   const [n, h, w] = images.dims;
   const foot: number[] = [];
   const rest: number[] = [];

@@ -70,7 +70,7 @@ export async function writeDemoDataset(outDir: string, opts: DemoOptions = {}): 
   let render: (i: number) => Promise<Buffer>;
   let classNames: [string, string];
   if (source === 'fashion-mnist') {
-    const picks = pickFashionImages(rng, count, n0);
+    const picks = await pickFashionImages(rng, count, n0);
     cleanLabels = picks.map((p) => p.label);
     render = (i) =>
       sharp(picks[i].pixels, { raw: { width: 28, height: 28, channels: 1 } })

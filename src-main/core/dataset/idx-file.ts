@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { constants as bufferConstants } from 'node:buffer';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip, constants as zlibConstants, gunzipSync } from 'node:zlib';
+import { DEFAULT_LIMITS } from '../limits';
+import { excerpt } from '../quote';
+import { readRegularFile } from './regular-file';
 
 /** An IDX array of unsigned bytes (the only element type the MNIST family uses). */
 export interface IdxArray {
@@ -10,32 +13,34 @@ export interface IdxArray {
 
 const UBYTE = 0x08;
 
-/** Reads an IDX file, gunzipping it when it starts with the gzip magic (whatever its name says). */
-export function readIdxFile(file: string, expectedDims: 1 | 3): IdxArray {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    throw new Error(
-      `cannot read IDX file ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
-    );
-  }
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipBounded(bytes, file, expectedDims);
+/**
+ * Reads an IDX file (a regular file of at most `maxFileBytes`, off the event loop), gunzipping it — also off the
+ * event loop — when it starts with the gzip magic (whatever its name says).
+ */
+export async function readIdxFile(
+  file: string,
+  expectedDims: 1 | 3,
+  maxFileBytes = DEFAULT_LIMITS.maxFileBytes,
+): Promise<IdxArray> {
+  let bytes = await readRegularFile(file, 'IDX file', maxFileBytes);
+  if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = await gunzipBounded(bytes, file, expectedDims);
   return parseIdx(bytes, file, expectedDims);
 }
+
+const gunzipAsync = promisify(gunzip);
 
 /**
  * Inflates a gzipped IDX file no further than its own header announces, so a small "zip bomb" is refused
  * after reading its header instead of being inflated into gigabytes first.
  */
-function gunzipBounded(bytes: Buffer, file: string, expectedDims: 1 | 3): Buffer {
+async function gunzipBounded(bytes: Buffer, file: string, expectedDims: 1 | 3): Promise<Buffer> {
   const headerBytes = 4 + 4 * expectedDims;
   let head: Buffer;
   try {
-    // Deflate expands at most ~1032:1, so inflating a 4 KiB prefix stays small whatever the file holds.
+    // Deflate expands at most ~1032:1, so inflating a 4 KiB prefix stays small (and quick) whatever the file holds.
     head = gunzipSync(bytes.subarray(0, 4096), { finishFlush: zlibConstants.Z_SYNC_FLUSH });
   } catch (e) {
-    throw new Error(`${file} is a truncated or corrupt gzip file (${(e as Error).message})`);
+    throw new Error(`${file} is a truncated or corrupt gzip file (${excerpt((e as Error).message)})`);
   }
   if (head.length < headerBytes) {
     throw new Error(`${file} is a truncated or corrupt gzip file (it ends inside the IDX header)`);
@@ -48,14 +53,14 @@ function gunzipBounded(bytes: Buffer, file: string, expectedDims: 1 | 3): Buffer
     throw new Error(`${file}: its IDX header announces ${size} bytes, more than this program can hold`);
   }
   try {
-    return gunzipSync(bytes, { maxOutputLength: size + 1 });
+    return await gunzipAsync(bytes, { maxOutputLength: size + 1 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) {
       throw new Error(
         `${file} inflates to more data than its IDX header announces (${size} bytes); refusing it`,
       );
     }
-    throw new Error(`${file} is a truncated or corrupt gzip file (${(e as Error).message})`);
+    throw new Error(`${file} is a truncated or corrupt gzip file (${excerpt((e as Error).message)})`);
   }
 }
 

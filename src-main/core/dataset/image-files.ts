@@ -1,6 +1,11 @@
-import { readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { opendir, realpath, stat } from 'node:fs/promises';
+import { yielder } from '../cooperative';
 import { extname, relative, sep } from 'node:path';
-import { naturalCompare } from './natural-sort';
+import { MAX_SAMPLES } from '../limits';
+import { shortPath } from '../quote';
+import { tooManySamples } from './label-file';
+import { naturalSortCooperatively } from './natural-sort';
 
 /** Extensions listed as images; all decodable by sharp's bundled libvips. */
 export const IMAGE_EXTENSIONS = [
@@ -18,45 +23,50 @@ export const IMAGE_EXTENSIONS = [
 
 export const isImageName = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 
-export function readDirOrThrow(dir: string): Dirent[] {
+/** The entries of a folder, listed off the event loop; one clear message when it cannot be listed. */
+export async function readDirOrThrow(dir: string): Promise<Dirent[]> {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    // Streamed a few hundred entries at a time: a folder of 100,000 images never arrives in one piece.
+    const entries: Dirent[] = [];
+    for await (const d of await opendir(dir, { bufferSize: 256 })) entries.push(d);
+    return entries;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`folder ${dir} does not exist`);
-    if (code === 'ENOTDIR') throw new Error(`${dir} is not a folder`);
-    throw new Error(`cannot read folder ${dir}: ${(e as Error).message}`);
+    if (code === 'ENOTDIR') throw new Error(`${shortPath(dir)} is not a folder`);
+    throw new Error(`cannot read folder ${shortPath(dir)} (it is missing or unreadable)`);
   }
 }
 
 /**
- * Image-named entries directly in `dir`, naturally sorted. Whatever carries an image name is listed,
- * even if it turns out to be a folder or a dangling link: it is then reported as a bad image with its
- * path instead of silently shifting every later label by one. Hidden names (`.x.jpg`, macOS `._x.jpg`
- * resource forks) are not images of the dataset and are left out.
+ * Image-named entries directly in `dir`, naturally sorted (in slices: a folder may hold 100,000 images).
+ * Whatever carries an image name is listed, even if it turns out to be a folder or a dangling link: it is then
+ * reported as a bad image with its path instead of silently shifting every later label by one. Hidden names
+ * (`.x.jpg`, macOS `._x.jpg` resource forks) are not images of the dataset and are left out.
  */
-export function listImageNames(dir: string): string[] {
-  return readDirOrThrow(dir)
+export async function listImageNames(dir: string): Promise<string[]> {
+  const names = (await readDirOrThrow(dir))
     .filter((d) => !d.name.startsWith('.') && isImageName(d.name))
-    .map((d) => d.name)
-    .sort(naturalCompare);
+    .map((d) => d.name);
+  if (names.length > MAX_SAMPLES) throw tooManySamples(dir);
+  return naturalSortCooperatively(names);
 }
 
-/** True for a folder, or a symlink to a folder, that stays inside `realRoot`. Throws for links leaving it. */
-export function isFolderInside(realRoot: string, path: string, d: Dirent): boolean {
+/**
+ * True for a folder, or a symlink to a folder, that stays inside `realRoot`. Throws for links leaving it,
+ * without saying where they lead.
+ */
+export async function isFolderInside(realRoot: string, path: string, d: Dirent): Promise<boolean> {
   if (d.isDirectory()) return true;
   if (!d.isSymbolicLink()) return false;
   let target: string;
   try {
-    if (!statSync(path).isDirectory()) return false;
-    target = realpathSync(path);
+    if (!(await stat(path)).isDirectory()) return false;
+    target = await realpath(path);
   } catch {
     return false;
   }
   if (!isInside(realRoot, target)) {
-    throw new Error(
-      `${path} is a link to ${target}, outside the dataset folder ${realRoot}; refusing to follow it`,
-    );
+    throw new Error(`${shortPath(path)} is a link leading outside the dataset folder; refusing to follow it`);
   }
   return true;
 }
@@ -72,15 +82,18 @@ export const toPosix = (p: string): string => p.split(sep).join('/');
 
 export const joinRel = (dir: string, name: string): string => (dir ? `${dir}/${name}` : name);
 
-/** Paths differing only in letter case collide on Windows and macOS: refuse them up front. */
-export function assertNoCaseCollisions(paths: Iterable<string>, where: string): void {
+/** Paths differing only in letter case collide on Windows and macOS: refuse them up front (in slices). */
+export async function assertNoCaseCollisions(paths: Iterable<string>, where: string): Promise<void> {
   const seen = new Map<string, string>();
+  const pause = yielder();
+  let n = 0;
   for (const p of paths) {
+    if ((++n & 1023) === 0) await pause();
     const key = p.toLowerCase();
     const other = seen.get(key);
     if (other !== undefined && other !== p) {
       throw new Error(
-        `${where}: "${other}" and "${p}" differ only in letter case; they would collide on case-insensitive ` +
+        `${where}: "${shortPath(other)}" and "${shortPath(p)}" differ only in letter case; they would collide on case-insensitive ` +
           `file systems (Windows, macOS): rename one`,
       );
     }
@@ -89,5 +102,5 @@ export function assertNoCaseCollisions(paths: Iterable<string>, where: string): 
 }
 
 export function noImagesError(dir: string): Error {
-  return new Error(`no images (${IMAGE_EXTENSIONS.join(', ')}) in ${dir}`);
+  return new Error(`no images (${IMAGE_EXTENSIONS.join(', ')}) in ${shortPath(dir)}`);
 }

@@ -1,8 +1,10 @@
 import type { DatasetInfo } from '../../../src-shared/domain';
+import type { DataLimits } from '../limits';
 import type { DatasetWriter, Project } from '../store/project';
 import { sha1Hex } from './content-hash';
 import { BadImageError, type Channels, type PixelTarget } from './decode';
 import { detectSource, listSource } from './detect-source';
+import { findIdxFiles } from './source-idx';
 import { chooseInputShape } from './input-shape';
 import { prepareGrayPixels, prepareImageFile, type PreparedSample } from './prepare-sample';
 import { UnreadableFileError, readEntryBytes } from './read-entry';
@@ -13,6 +15,13 @@ import type { Thumbnail } from './thumbnail';
 export type ImportPhase = 'listing' | 'probing' | 'decoding' | 'saving';
 
 export interface ImportOptions {
+  /**
+   * Checks each file or folder the import will read (the source as detected: images folder, label file, CSV,
+   * IDX files) before reading it; rejects to refuse. Served projects confine imports to their data roots.
+   */
+  confine?: (path: string, what: string) => Promise<unknown>;
+  /** Ceilings on classes and file sizes (default: DEFAULT_LIMITS). */
+  limits?: DataLimits;
   /** Label file for a seed folder (default: label_train.txt found by detectSource). */
   labels?: string;
   /** Square model input side; default: the images' own size (see chooseInputShape) or 64. */
@@ -69,12 +78,17 @@ export async function importDataset(
   const progress = throttledProgress(opts.onProgress);
   opts.signal?.throwIfAborted();
   progress(0, 1, 'listing', true);
-  const spec = typeof source === 'string' ? detectSource(source, { labels: opts.labels }) : source;
-  const listing = listSource(spec, {
-    names: opts.classNames,
-    namesSource: 'the given class names',
-    allowEmptyClasses: opts.allowEmptyClasses,
-  });
+  const spec = typeof source === 'string' ? await detectSource(source, { labels: opts.labels }) : source;
+  if (opts.confine) for (const [path, what] of specPaths(spec)) await opts.confine(path, what);
+  const listing = await listSource(
+    spec,
+    {
+      names: opts.classNames,
+      namesSource: 'the given class names',
+      allowEmptyClasses: opts.allowEmptyClasses,
+    },
+    opts.limits,
+  );
   const n = listing.entries.length;
   progress(1, 1, 'listing', true);
   opts.signal?.throwIfAborted();
@@ -105,6 +119,25 @@ export async function importDataset(
   } catch (e) {
     writer.abort();
     throw e;
+  }
+}
+
+/** Every path a source spec will read, with what it is (for messages). */
+function specPaths(spec: SourceSpec): [string, string][] {
+  switch (spec.kind) {
+    case 'seed':
+      return [
+        [spec.images, 'image folder'],
+        [spec.labels, 'label file'],
+      ];
+    case 'imagefolder':
+      return [[spec.root, 'dataset folder']];
+    case 'csv':
+      return [[spec.csv, 'dataset CSV']];
+    case 'idx': {
+      const labels = spec.labels ?? findIdxFiles(spec.images)?.labels;
+      return [[spec.images, 'IDX images'], ...(labels ? [[labels, 'IDX labels'] as [string, string]] : [])];
+    }
   }
 }
 

@@ -1,42 +1,119 @@
-import { readFileSync } from 'node:fs';
-
-/** Largest label accepted; far above any real class count, low enough to stay an exact int32. */
-const MAX_LABEL = 1_000_000;
+import { yielder } from '../cooperative';
+import { DEFAULT_LIMITS, MAX_LINE_BYTES, MAX_SAMPLES, type DataLimits } from '../limits';
+import { excerpt, shortPath } from '../quote';
+import { readRegularFile } from './regular-file';
 
 /**
- * Splits text into lines, accepting LF or CRLF, a UTF-8 BOM and one trailing newline.
- * Line numbers in errors are 1-based: line i of the result is line i+1 of the file.
+ * Splits text into lines, accepting LF, CRLF or CR alone (old Mac files), a UTF-8 BOM and one trailing line
+ * break. Line numbers in errors are 1-based: line i of the result is line i+1 of the file.
  */
 export function splitLines(text: string): string[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const lines = body.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  const lines = body.split(/\r\n|\n|\r/);
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines;
 }
 
-/** A non-negative integer class label, or an error naming file and 1-based line. */
-export function parseLabel(raw: string, file: string, line: number): number {
+/**
+ * A non-negative integer class label below `maxClasses`, or an error naming file and 1-based line; the line is
+ * quoted at most 80 characters long, control characters escaped.
+ */
+export function parseLabel(
+  raw: string,
+  file: string,
+  line: number,
+  maxClasses = DEFAULT_LIMITS.maxClasses,
+): number {
+  const where = `${shortPath(file)}:${line}`;
   const s = raw.trim();
-  if (s === '') throw new Error(`${file}:${line}: blank line; every line must hold one integer label`);
-  if (/^-\d+$/.test(s)) throw new Error(`${file}:${line}: negative label ${s}; labels are class ids 0, 1, …`);
-  if (!/^\+?\d+$/.test(s)) throw new Error(`${file}:${line}: "${raw}" is not an integer label`);
+  if (s === '') throw new Error(`${where}: blank line; every line must hold one integer label`);
+  if (/^-\d+$/.test(s))
+    throw new Error(`${where}: negative label ${excerpt(s)}; labels are class ids 0, 1, …`);
+  if (!/^\+?\d+$/.test(s)) throw new Error(`${where}: "${excerpt(raw)}" is not an integer label`);
   const n = Number(s);
-  if (n > MAX_LABEL) throw new Error(`${file}:${line}: label ${s} is too large (at most ${MAX_LABEL})`);
+  if (n >= maxClasses) {
+    throw new Error(
+      `${where}: label ${excerpt(s)} is not below the limit of ${maxClasses.toLocaleString('en-US')} classes ` +
+        `(class ids 0–${maxClasses - 1}); raise it with --max-classes if this is really so`,
+    );
+  }
   return n;
 }
 
-/** label_train.txt: one integer per line, line i = label of the i-th image in natural name order. */
-export function readLabelFile(file: string): number[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new Error(`label file ${file} does not exist`);
-    if (code === 'EISDIR') throw new Error(`label file ${file} is a folder, not a file`);
-    throw new Error(`cannot read label file ${file}: ${(e as Error).message}`);
+/**
+ * Calls `onLine(line, lineNo)` for each line of the UTF-8 `bytes` (LF, CRLF or CR; a leading BOM skipped; a final
+ * line break ends the last line). Lines are found with the native byte search and decoded one at a time, so a
+ * 50 MB file is never turned into one string nor split into an array; a line longer than MAX_LINE_BYTES is refused
+ * before it is decoded; the event loop runs every few hundred lines. `onLine` returns false to stop early.
+ * Resolves with the number of lines visited.
+ */
+export async function eachLine(
+  bytes: Buffer,
+  file: string,
+  onLine: (line: string, lineNo: number) => boolean | void,
+): Promise<number> {
+  const pause = yielder();
+  const hasCR = bytes.indexOf(13) >= 0;
+  let nextCR = hasCR ? bytes.indexOf(13) : -1;
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  let lineNo = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(10, start);
+    if (end < 0) end = bytes.length;
+    let next = end + 1;
+    if (hasCR) {
+      if (nextCR >= 0 && nextCR < start) nextCR = bytes.indexOf(13, start);
+      if (nextCR >= 0 && nextCR < end) {
+        next = bytes[nextCR + 1] === 10 ? nextCR + 2 : nextCR + 1;
+        end = nextCR;
+      }
+    }
+    lineNo++;
+    if (end - start > MAX_LINE_BYTES) {
+      throw new Error(
+        `${shortPath(file)}:${lineNo}: the line is ${(end - start).toLocaleString('en-US')} bytes long ` +
+          `(at most ${MAX_LINE_BYTES.toLocaleString('en-US')}): "${excerpt(bytes.toString('utf8', start, start + 320))}"`,
+      );
+    }
+    if (onLine(bytes.toString('utf8', start, end), lineNo) === false) return lineNo;
+    start = next;
+    if ((lineNo & 255) === 0) await pause();
   }
-  const lines = splitLines(text);
-  if (lines.length === 0) throw new Error(`label file ${file} is empty`);
-  return lines.map((l, i) => parseLabel(l, file, i + 1));
+  return lineNo;
+}
+
+/**
+ * label_train.txt: one integer per line, line i = label of the i-th image in natural name order. Read off the
+ * event loop (a regular file only, at most `limits.maxFileBytes`) and parsed line by line in slices, stopping at
+ * the first line past the images it must label (`images`) or past MAX_SAMPLES.
+ */
+export async function readLabelFile(
+  file: string,
+  limits: DataLimits = DEFAULT_LIMITS,
+  images?: { count: number; dir: string },
+): Promise<number[]> {
+  const bytes = await readRegularFile(file, 'label file', limits.maxFileBytes);
+  const most = Math.min(images?.count ?? MAX_SAMPLES, MAX_SAMPLES);
+  const labels: number[] = [];
+  const lines = await eachLine(bytes, file, (line, lineNo) => {
+    labels.push(parseLabel(line, file, lineNo, limits.maxClasses));
+    // One line past the images is parsed (its own error, such as a blank line, is the clearer one), then stop.
+    return lineNo <= most;
+  });
+  if (lines === 0) throw new Error(`label file ${shortPath(file)} is empty`);
+  if (images && lines !== images.count) {
+    const counted = lines > most ? `more than ${images.count} labels` : `${lines} labels`;
+    throw new Error(
+      `${shortPath(file)} has ${counted} but ${shortPath(images.dir)} has ${images.count} images; ` +
+        `line i must be the label of the i-th image in name order`,
+    );
+  }
+  if (lines > MAX_SAMPLES) throw tooManySamples(file);
+  return labels;
+}
+
+export function tooManySamples(where: string): Error {
+  return new Error(
+    `${shortPath(where)} lists more than ${MAX_SAMPLES.toLocaleString('en-US')} images, the most one dataset may have`,
+  );
 }

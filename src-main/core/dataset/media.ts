@@ -1,11 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { MediaKind } from '../../../src-shared/api';
 import type { Project } from '../store/project';
 import { MAX_INPUT_PIXELS } from './decode';
 import { BROWSER_IMAGE_MIMES, sniffImageMime } from './image-mime';
 import { encodePngSync } from './png-encode';
-import { resolveInsideRoot } from './safe-path';
+import { MAX_IMAGE_FILE_BYTES } from '../limits';
+import { readRegularFile, UnreadableFileError } from './regular-file';
+import { resolveInsideRoot, UnsafePathError } from './safe-path';
 
 /** Nothing to serve: no such sample, no dataset, or the file is gone. Transports answer 404. */
 export class MediaNotFoundError extends Error {
@@ -40,14 +41,19 @@ export async function readSampleImage(
       mime: 'image/png',
     };
   }
+  let real: string;
+  try {
+    real = await resolveInsideRoot(info.root, sample.path);
+  } catch (e) {
+    if (e instanceof UnsafePathError) throw e;
+    throw new MediaNotFoundError(`${sample.path} is no longer in ${info.root}`);
+  }
   let data: Buffer;
   try {
-    data = await readFile(await resolveInsideRoot(info.root, sample.path));
+    // A regular file only (never a FIFO or device swapped in), at most MAX_IMAGE_FILE_BYTES, off the event loop.
+    data = await readRegularFile(real, 'image', MAX_IMAGE_FILE_BYTES);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR') {
-      throw new MediaNotFoundError(`${sample.path} is no longer in ${info.root}`);
-    }
+    if (e instanceof UnreadableFileError) throw new MediaNotFoundError(`${sample.path}: ${e.message}`);
     throw e;
   }
   const mime = sniffImageMime(data);

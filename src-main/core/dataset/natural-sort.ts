@@ -1,3 +1,5 @@
+import { sortCooperatively } from '../cooperative';
+
 const CHUNK = /(\d+)|(\D+)/g;
 
 function chunks(s: string): string[] {
@@ -44,4 +46,9 @@ export function naturalCompare(a: string, b: string): number {
 /** A naturally sorted copy (Array.prototype.sort is stable). */
 export function naturalSort(names: readonly string[]): string[] {
   return [...names].sort(naturalCompare);
+}
+
+/** As `naturalSort`, in slices that let the event loop run (for the listing of a large dataset). */
+export function naturalSortCooperatively(names: readonly string[]): Promise<string[]> {
+  return sortCooperatively(names, naturalCompare);
 }

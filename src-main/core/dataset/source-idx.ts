@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { DEFAULT_LIMITS, MAX_SAMPLES, type DataLimits } from '../limits';
+import { tooManySamples } from './label-file';
 import { readIdxFile } from './idx-file';
 import { classNamesBeside } from './class-names';
-import { integerClasses, type ClassNaming, type IdxListing } from './source-types';
+import { assertClassCeiling, integerClasses, type ClassNaming, type IdxListing } from './source-types';
 
 /** Images/labels naming schemes of the MNIST family, each with and without `.gz`. */
 const SCHEMES: [images: string, labels: string][] = [
@@ -60,22 +62,29 @@ function labelsFor(imagesFile: string, labelsBase: string): string {
 }
 
 /** Every image of an IDX pair, held in memory as raw grayscale (MNIST train: 47 MB), paths `idx:<n>`. */
-export function listIdxSource(imagesFile: string, labelsFile: string, naming: ClassNaming = {}): IdxListing {
-  const images = readIdxFile(resolve(imagesFile), 3);
-  const labels = readIdxFile(resolve(labelsFile), 1);
+export async function listIdxSource(
+  imagesFile: string,
+  labelsFile: string,
+  naming: ClassNaming = {},
+  limits: DataLimits = DEFAULT_LIMITS,
+): Promise<IdxListing> {
+  const images = await readIdxFile(resolve(imagesFile), 3, limits.maxFileBytes);
+  const labels = await readIdxFile(resolve(labelsFile), 1, limits.maxFileBytes);
   const [count, height, width] = images.dims;
   if (labels.dims[0] !== count) {
     throw new Error(`${labelsFile} has ${labels.dims[0]} labels but ${imagesFile} has ${count} images`);
   }
   if (count === 0) throw new Error(`${imagesFile} holds no images`);
+  if (count > MAX_SAMPLES) throw tooManySamples(imagesFile);
   if (width === 0 || height === 0) throw new Error(`${imagesFile} has empty ${width}×${height} images`);
   const labelPath = resolve(labelsFile);
-  const beside = naming.names ? null : classNamesBeside(labelPath);
+  const beside = naming.names ? null : await classNamesBeside(labelPath);
   const classes = integerClasses(
     labels.data,
     { file: labelPath, at: (i) => `${labelPath}: label #${i}` },
     beside ? { ...naming, names: beside.names, namesSource: beside.file } : naming,
   );
+  assertClassCeiling(classes, labelPath, limits);
   return {
     format: 'idx',
     root: dirname(resolve(imagesFile)),

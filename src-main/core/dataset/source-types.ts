@@ -1,4 +1,6 @@
 import type { ClassInfo, DatasetFormat } from '../../../src-shared/domain';
+import { tooManyClasses, type DataLimits } from '../limits';
+import { shortPath } from '../quote';
 
 /** One image of a dataset listing: where it is and its given label. Nothing is decoded. */
 export interface SourceEntry {
@@ -109,4 +111,11 @@ function describeIds(ids: number[]): string {
   if (contiguous && ids.length > 2) return `classes ${ids[0]}–${ids.at(-1)}`;
   const shown = ids.slice(0, 10).join(', ');
   return `classes ${shown}${ids.length > 10 ? `, … (${ids.length} in all)` : ''}`;
+}
+
+/** The class ceiling (`--max-classes`) applied to a listing's classes, whatever named them. */
+export function assertClassCeiling(classes: readonly ClassInfo[], where: string, limits: DataLimits): void {
+  if (classes.length > limits.maxClasses) {
+    throw tooManyClasses(shortPath(where), `${classes.length.toLocaleString('en-US')} classes`, limits);
+  }
 }

@@ -1,6 +1,7 @@
 import { closeSync, fsyncSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { explainWriteError } from '../store/errors';
 
 /**
@@ -29,6 +30,78 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   syncDirectory(dir);
 }
 
+/**
+ * A file written piece by piece off the event loop, then put in place atomically: the pieces go to a temporary
+ * file in the same folder (hashed as they go); `commit` fsyncs it and renames it over the target, `abort`
+ * removes it. Readers see the old file or the whole new one, never a prefix.
+ */
+export class AtomicFile {
+  private readonly tmp: string;
+  private readonly hash = createHash('sha256');
+  private handle: FileHandle | null = null;
+  size = 0;
+
+  private constructor(readonly path: string) {
+    this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  }
+
+  static async create(path: string): Promise<AtomicFile> {
+    const file = new AtomicFile(path);
+    try {
+      file.handle = await open(file.tmp, 'wx', 0o644);
+    } catch (e) {
+      throw explainWriteError(e, path, 'Export to a writable folder.');
+    }
+    return file;
+  }
+
+  async write(data: string | Uint8Array): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (bytes.length === 0) return;
+    this.hash.update(bytes);
+    this.size += bytes.length;
+    try {
+      for (let off = 0; off < bytes.length;) {
+        off += (await this.handle!.write(bytes, off, bytes.length - off, null)).bytesWritten;
+      }
+    } catch (e) {
+      await this.abort();
+      throw explainWriteError(e, this.path, 'Export to a writable folder.');
+    }
+  }
+
+  /** SHA-256 of everything written (call once, after the last write). */
+  digest(): string {
+    return this.hash.digest('hex');
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.handle!.sync();
+      await this.handle!.close();
+      this.handle = null;
+      await rename(this.tmp, this.path);
+    } catch (e) {
+      await this.abort();
+      throw explainWriteError(e, this.path, 'Export to a writable folder.');
+    }
+    await syncDirectoryAsync(dirname(this.path));
+  }
+
+  async abort(): Promise<void> {
+    await this.handle?.close().catch(() => {});
+    this.handle = null;
+    await rm(this.tmp, { force: true });
+  }
+}
+
+/** As `writeFileAtomic`, off the event loop (a slow disk or fsync never stalls other requests). */
+export async function writeFileAtomicAsync(path: string, data: string | Uint8Array): Promise<void> {
+  const file = await AtomicFile.create(path);
+  await file.write(data);
+  await file.commit();
+}
+
 const TEMP_NAME = /^\.(.+)\.(\d+)\.[0-9a-f]{8}\.tmp$/;
 
 /**
@@ -45,6 +118,15 @@ export function removeStaleTemporaries(dir: string, names: readonly string[]): v
   for (const entry of entries) {
     const m = TEMP_NAME.exec(entry);
     if (m && names.includes(m[1]) && !isAlive(Number(m[2]))) rmSync(join(dir, entry), { force: true });
+  }
+}
+
+/** As `removeStaleTemporaries`, off the event loop. */
+export async function removeStaleTemporariesAsync(dir: string, names: readonly string[]): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const m = TEMP_NAME.exec(entry);
+    if (m && names.includes(m[1]) && !isAlive(Number(m[2]))) await rm(join(dir, entry), { force: true });
   }
 }
 
@@ -67,5 +149,18 @@ function syncDirectory(dir: string): void {
     // Some filesystems (and Windows) cannot fsync a directory; the rename is still atomic.
   } finally {
     if (fd >= 0) closeSync(fd);
+  }
+}
+
+async function syncDirectoryAsync(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // As above: not every filesystem can fsync a directory.
   }
 }

@@ -1,6 +1,8 @@
 import type { ApiEvent, ApiName, ApiOutputs, ApiParsed, ClaimResult } from '../../../src-shared/api';
 import type { IssueSetInfo } from '../../../src-shared/domain';
 import type { JobRunner } from '../jobs';
+import { DEFAULT_LIMITS, type DataLimits } from '../limits';
+import { OutsideRootsError, type PathRoots } from '../path-roots';
 import type { DecisionTarget, Reviewer } from '../store/decisions';
 import type { Project } from '../store/project';
 import { CLAIM_TTL_MS, ClaimBoard } from './claims';
@@ -25,6 +27,12 @@ export interface ServiceContext {
   classCounts(): number[];
   /** A run's probability rows (large): the latest one asked for stays cached. */
   runProbs(runId: number): { k: number; values: Float32Array } | null;
+  /** Ceilings on classes and file sizes for imports and rankings. */
+  readonly limits: DataLimits;
+  /** The folders client paths must lie under (served projects), or null: unconfined. */
+  readonly pathRoots: PathRoots | null;
+  /** `path` when it may be read or written (under a root), else a `forbidden` error; the path as given when unconfined. */
+  confine(path: string, what: string): Promise<string>;
   /** Drops the caches that depend on the dataset (after an import). */
   forgetDataset(): void;
   /** Refuses to start an import or training job while another one runs. */
@@ -39,6 +47,8 @@ export function createContext(
   jobs: JobRunner,
   annotator: string,
   emit: (event: ApiEvent) => void,
+  pathRoots: PathRoots | null = null,
+  limits: DataLimits = DEFAULT_LIMITS,
 ): ServiceContext {
   let probsCache: { runId: number; k: number; values: Float32Array } | null = null;
   let classCountsCache: { gen: number; counts: number[] } | null = null;
@@ -48,6 +58,20 @@ export function createContext(
     jobs,
     annotator,
     emit,
+    pathRoots,
+    limits,
+    async confine(path, what) {
+      if (path.includes('\0'))
+        throw new ServiceError('invalid_input', `the ${what} path contains a NUL character`);
+      if (!pathRoots) return path;
+      try {
+        await pathRoots.confine(path, what);
+      } catch (e) {
+        if (e instanceof OutsideRootsError) throw new ServiceError('forbidden', e.message);
+        throw e;
+      }
+      return path;
+    },
     claims,
     claim(sampleIndex, by) {
       if (sampleIndex !== null) this.sampleTargets([sampleIndex]);
@@ -100,15 +124,16 @@ export function createContext(
     },
     sampleTargets(indices) {
       const n = project.getDatasetInfo()?.numSamples ?? 0;
-      return indices.map((i) => {
-        const s = i < n ? project.getSample(i) : undefined;
-        if (!s)
-          throw new ServiceError(
-            'not_found',
-            `image index ${i} does not exist (the dataset has ${n} images)`,
-          );
-        return { index: s.index, path: s.path, givenLabel: s.givenLabel };
-      });
+      const missing = indices.find((i) => i >= n);
+      const refs = missing === undefined ? project.sampleRefsAt(indices) : [];
+      const firstGap = missing ?? indices[refs.indexOf(undefined)];
+      if (firstGap !== undefined) {
+        throw new ServiceError(
+          'not_found',
+          `image index ${firstGap} does not exist (the dataset has ${n} images)`,
+        );
+      }
+      return refs as DecisionTarget[];
     },
     requireClass(label) {
       if (!project.getClasses().some((c) => c.id === label)) {

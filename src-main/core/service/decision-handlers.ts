@@ -1,4 +1,9 @@
-import type { AcceptPreview, DecisionsChanged, UndoResult } from '../../../src-shared/api';
+import {
+  MAX_BULK_DECISIONS,
+  type AcceptPreview,
+  type DecisionsChanged,
+  type UndoResult,
+} from '../../../src-shared/api';
 import type { Decision, DecisionAction, IssueSetInfo } from '../../../src-shared/domain';
 import type { Reverted, Reviewer } from '../store/decisions';
 import type { IssueQuery, IssueRow } from '../store/issues';
@@ -43,12 +48,9 @@ export function decisionHandlers(
   const reverted = (requestId: string | undefined, r: Reverted): UndoResult => {
     const decisions = project.decisions.currentFor(r.paths);
     // Samples of an undone batch may have left the dataset through a re-import: they change nothing visible.
+    const indices = project.indicesOfPaths(r.paths);
     const live = r.paths
-      .map((p, i) => ({
-        index: project.getSampleByPath(p)?.index ?? -1,
-        decision: decisions[i],
-        eventId: r.eventIds[i],
-      }))
+      .map((_p, i) => ({ index: indices[i], decision: decisions[i], eventId: r.eventIds[i] }))
       .filter((x) => x.index >= 0);
     const change = {
       requestId: requestId ?? null,
@@ -161,6 +163,14 @@ export function decisionHandlers(
           rows.length === 0
             ? 'no issue matches this selection'
             : 'every selected issue already has a decision (include decided issues to change them)',
+        );
+      }
+      // One batch is one SQLite transaction: kept short, so that the other clients are not kept waiting.
+      if (chosen.length > MAX_BULK_DECISIONS) {
+        throw new ServiceError(
+          'invalid_input',
+          `${chosen.length.toLocaleString('en-US')} issues match this selection; at most ` +
+            `${MAX_BULK_DECISIONS.toLocaleString('en-US')} are accepted in one step: lower the score or narrow the filter`,
         );
       }
       const targets = ctx.sampleTargets(chosen.map((r) => r.sampleIndex));

@@ -1,6 +1,7 @@
 import { INTERNAL_ERROR_MESSAGE, type ApiErrorCode } from '../../../src-shared/api';
 import { MediaNotFoundError } from '../dataset/media';
 import { UnsafePathError } from '../dataset/safe-path';
+import { ExportRefusedError } from '../export/errors';
 import { ProjectError } from '../store/errors';
 
 /** An error whose message is meant for the user; transports pass it on with its code. */
@@ -25,6 +26,8 @@ export function toServiceError(e: unknown, userCode: ApiErrorCode = 'conflict'):
   // The reason names paths outside the dataset: it goes to the log only, never to a client.
   if (e instanceof UnsafePathError)
     return new ServiceError('not_found', 'this image is outside the dataset folder and is not served');
+  if (e instanceof ExportRefusedError)
+    return new ServiceError(e.reason === 'would_overwrite' ? 'would_overwrite' : 'invalid_input', e.message);
   if (e instanceof ProjectError) return new ServiceError(userCode, e.message);
   if (e instanceof Error && (e as NodeJS.ErrnoException).code === 'ENOENT')
     return new ServiceError('not_found', e.message);

@@ -10,6 +10,8 @@ import {
 import { parseApiInput } from '../../../src-shared/validate';
 import { readSampleImage } from '../dataset/media';
 import { JobRunner } from '../jobs';
+import type { DataLimits } from '../limits';
+import type { PathRoots } from '../path-roots';
 import { Project } from '../store/project';
 import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
@@ -34,6 +36,13 @@ export interface ServiceOptions {
   createIfMissing?: boolean;
   /** Where internal errors of background jobs are logged (default: stderr). */
   logError?: (e: unknown) => void;
+  /**
+   * When set (a served project), datasets are imported and labels exported only under these folders, checked
+   * after resolving symlinks; anything else is refused. Unset (desktop app, CLI): the user's own paths.
+   */
+  pathRoots?: PathRoots;
+  /** Ceilings on classes and data-file sizes (default: DEFAULT_LIMITS). */
+  limits?: DataLimits;
 }
 
 /**
@@ -53,7 +62,14 @@ export function createService(opts: ServiceOptions): RelabelService {
     (job) => emit({ type: 'job', job }),
     (e) => describeJobFailure(e, logError),
   );
-  const ctx = createContext(project, jobs, opts.annotator.trim() || 'annotator', emit);
+  const ctx = createContext(
+    project,
+    jobs,
+    opts.annotator.trim() || 'annotator',
+    emit,
+    opts.pathRoots ?? null,
+    opts.limits,
+  );
   const evidence = evidenceFeature(ctx);
   const handlers: Handlers = {
     ...projectHandlers(ctx),

@@ -1,5 +1,6 @@
 import type { IssuePage } from '../../../src-shared/api';
 import type { Decision, IssueSetInfo, LabelIssue } from '../../../src-shared/domain';
+import { tooManyClasses } from '../limits';
 import { ProjectError } from '../store/errors';
 import type { IssueRow } from '../store/issues';
 import { computeIssueSet } from '../workflows/label-issues';
@@ -38,6 +39,13 @@ export function issueHandlers(
 
   return {
     computeIssues: (input) => {
+      const k = project.getClasses().length;
+      if (k > ctx.limits.maxClasses) {
+        throw new ServiceError(
+          'invalid_input',
+          tooManyClasses('the dataset', `${k} classes`, ctx.limits).message,
+        );
+      }
       try {
         const set = computeIssueSet(project, input);
         ctx.emit({ type: 'project', reason: 'issues-computed' });

@@ -13,15 +13,22 @@ export function projectHandlers(
     projectInfo: () => ({
       ...projectSummary(project, ctx.classCounts),
       annotator: ctx.annotator,
+      // The service's own callers (desktop app, CLI) are the owner; the transports' dispatch puts the caller's.
+      role: 'owner',
       activeJobs: jobs.active(),
       trainDefaults: defaultTrainConfig(),
     }),
 
-    importDataset: (input) => {
+    importDataset: async (input) => {
+      ctx.requireNoTraining();
+      await ctx.confine(input.source, 'dataset');
+      if (input.labels !== undefined) await ctx.confine(input.labels, 'label file');
       ctx.requireNoTraining();
       const jobId = jobs.start('import', async (job) => {
         job.update({ phase: 'reading the dataset' });
         const r = await importDataset(project, input.source, {
+          confine: ctx.pathRoots ? (path, what) => ctx.confine(path, what) : undefined,
+          limits: ctx.limits,
           labels: input.labels,
           inputSize: input.inputSize,
           onBadImage: input.onBadImage,
@@ -43,6 +50,7 @@ export function projectHandlers(
       return project.findSamples(input);
     },
 
-    exportLabels: (input) => exportLabels(project, input.outDir),
+    exportLabels: async (input) =>
+      exportLabels(project, await ctx.confine(input.outDir, 'export folder'), { force: input.force }),
   };
 }

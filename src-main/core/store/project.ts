@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ClassInfo, DatasetInfo, Sample } from '../../../src-shared/domain';
+import type { ClassInfo, DatasetInfo, DecisionAction, Sample } from '../../../src-shared/domain';
 import { openDatabase, readSnapshot, type Db } from './db';
 import { ClassEvidenceStore } from './class-evidence';
 import { createDatasetWriter, getMeta, type DatasetWriter } from './dataset-writer';
@@ -12,6 +12,17 @@ import { RunModelStore } from './run-models';
 import { RunStore } from './runs';
 
 export type { DatasetWriter } from './dataset-writer';
+
+/** One sample with its current decision (decision columns null when undecided), as `labelRows` reads it. */
+export interface LabelRow {
+  idx: number;
+  path: string;
+  given_label: number;
+  action: DecisionAction | null;
+  new_label: number | null;
+  annotator: string | null;
+  decided_at: string | null;
+}
 
 interface SampleRow {
   idx: number;
@@ -174,6 +185,57 @@ export class Project {
         .get(this.datasetGeneration, path) as SampleRow | undefined;
       return row ? toSample(row) : undefined;
     });
+  }
+
+  /**
+   * Index, path and given label of many samples of the live dataset at once (one statement, one snapshot),
+   * in the order asked; undefined where an index does not exist. For bulk decisions.
+   */
+  sampleRefsAt(
+    indices: readonly number[],
+  ): ({ index: number; path: string; givenLabel: number } | undefined)[] {
+    return readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(
+          `SELECT s.idx, s.path, s.given_label FROM json_each(?) j CROSS JOIN samples s ON s.gen = ? AND s.idx = j.value`,
+        )
+        .all(JSON.stringify(indices), this.datasetGeneration) as Pick<
+        SampleRow,
+        'idx' | 'path' | 'given_label'
+      >[];
+      const byIndex = new Map(rows.map((r) => [r.idx, r]));
+      return indices.map((i) => {
+        const r = byIndex.get(i);
+        return r ? { index: r.idx, path: r.path, givenLabel: r.given_label } : undefined;
+      });
+    });
+  }
+
+  /** The live index of each path (-1 where the path left the dataset), one statement for all. */
+  indicesOfPaths(paths: readonly string[]): number[] {
+    return readSnapshot(this.db, () => {
+      const rows = this.db
+        .prepare(
+          `SELECT s.path, s.idx FROM json_each(?) j CROSS JOIN samples s ON s.gen = ? AND s.path = j.value`,
+        )
+        .all(JSON.stringify(paths), this.datasetGeneration) as Pick<SampleRow, 'idx' | 'path'>[];
+      const byPath = new Map(rows.map((r) => [r.path, r.idx]));
+      return paths.map((p) => byPath.get(p) ?? -1);
+    });
+  }
+
+  /**
+   * Samples `from` ≤ index < `to` of dataset generation `gen`, each with its current decision (null when
+   * undecided), in index order: what an export reads, a slice at a time.
+   */
+  labelRows(gen: number, from: number, to: number): LabelRow[] {
+    return this.db
+      .prepare(
+        `SELECT s.idx, s.path, s.given_label, d.action, d.new_label, d.annotator, d.decided_at
+           FROM samples s LEFT JOIN current_decisions d ON d.sample_path = s.path
+          WHERE s.gen = ? AND s.idx >= ? AND s.idx < ? ORDER BY s.idx`,
+      )
+      .all(gen, from, to) as LabelRow[];
   }
 
   /** Samples whose path contains `search` and/or with a given label, paged, in index order. */

@@ -60,14 +60,15 @@ export function computeIssueSet(
   const flaggedByEstimate = offDiagonalIssueRows(labels, predProbs, k);
   let estimatedErrors = 0;
   for (let r = 0; r < rows.length; r++) if (flaggedByEstimate[r] && undecided(r)) estimatedErrors++;
-  const samples = project.getSamples();
+  // Only the issues' own rows (one statement), not every sample of a large dataset.
+  const refs = project.sampleRefsAt(queued.map((r) => rows[r]));
   return project.issues.save(
     run.id,
     opts.filterBy,
     opts.rankedBy,
-    queued.map((r) => ({
+    queued.map((r, i) => ({
       sampleIndex: rows[r],
-      path: samples[rows[r]].path,
+      path: refs[i]!.path,
       givenLabel: labels[r],
       suggestedLabel: suggested[r],
       quality: quality[r],
