@@ -2,7 +2,9 @@
  * Benchmark: the review UI on a 100,000-image project with 10,000 issues, served by `relabel serve` and shown in
  * headless Debian Chromium.
  * Claims: first issue image < 1.5 s after opening /#/review; p95 key → next issue shown < 50 ms; renderer JS heap
- * < 300 MB after the decisions.
+ * < 300 MB after the decisions; API calls per decision (every request the page makes while deciding, by name) ≤ 1.1:
+ * one save each, the rest amortised (a page of issues, claims) — no reload per decision of what a decision does
+ * not change.
  *
  * Run: npx tsx bench/ui.ts   (the generated project is cached in /tmp/relabel-bench-ui/; each run reviews a copy)
  */
@@ -257,14 +259,28 @@ async function measureFirstImage(
   return { times, breakdowns };
 }
 
-async function measureDecisions(
-  browser: Browser,
-  url: string,
-): Promise<{ shown: number[]; frame: number[]; saved: number[]; heapMb: number; heapAfterGcMb: number }> {
+interface DecisionRun {
+  shown: number[];
+  frame: number[];
+  saved: number[];
+  heapMb: number;
+  heapAfterGcMb: number;
+  /** API requests the page made from its first image to the last decision's "saved", by call name. */
+  apiCalls: Map<string, number>;
+}
+
+async function measureDecisions(browser: Browser, url: string): Promise<DecisionRun> {
   const context = await newContext(browser);
   const page = await context.newPage();
   await page.goto(`${url}#/review`);
   await waitFirstImage(page);
+  // The event stream is one long-lived request, not a call per decision.
+  const apiCalls = new Map<string, number>();
+  const countCall = (request: { url(): string }) => {
+    const m = /\/api\/(\w+)/.exec(new URL(request.url()).pathname);
+    if (m && m[1] !== 'events') apiCalls.set(m[1], (apiCalls.get(m[1]) ?? 0) + 1);
+  };
+  page.on('request', countCall);
   const shown: number[] = [];
   const frame: number[] = [];
   const saved: number[] = [];
@@ -281,12 +297,20 @@ async function measureDecisions(
     if (i % 50 === 0) process.stderr.write(`\rdecisions ${i}/${DECISIONS}   `);
   }
   process.stderr.write('\n');
+  page.off('request', countCall);
   const cdp = await context.newCDPSession(page);
   const before = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
   await cdp.send('HeapProfiler.collectGarbage');
   const after = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
   await context.close();
-  return { shown, frame, saved, heapMb: before.usedSize / 2 ** 20, heapAfterGcMb: after.usedSize / 2 ** 20 };
+  return {
+    shown,
+    frame,
+    saved,
+    heapMb: before.usedSize / 2 ** 20,
+    heapAfterGcMb: after.usedSize / 2 ** 20,
+    apiCalls,
+  };
 }
 
 async function main(): Promise<void> {
@@ -320,6 +344,8 @@ async function main(): Promise<void> {
     const saved = sorted(d.saved);
     const firstMs = median(firstImage);
     const ok = (pass: boolean) => (pass ? '✅' : '❌');
+    const calls = [...d.apiCalls].sort((a, b) => b[1] - a[1]);
+    const callsPerDecision = calls.reduce((sum, [, n]) => sum + n, 0) / DECISIONS;
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     const table = [
       `# Review UI benchmark`,
@@ -335,6 +361,7 @@ async function main(): Promise<void> {
       `| key \`q\` → next issue shown, max | ${ms(shown[shown.length - 1])} | | |`,
       `| key \`q\` → first animation frame after it is shown, p50 / p95 | ${ms(quantile(frame, 0.5))} / ${ms(quantile(frame, 0.95))} | | |`,
       `| key \`q\` → "saved ✓" (save round-trip, UI does not wait for it), p50 / p95 | ${ms(quantile(saved, 0.5))} / ${ms(quantile(saved, 0.95))} | | |`,
+      `| API calls per decision (all requests while deciding ÷ ${DECISIONS}: ${calls.map(([name, n]) => `${name} ${n}`).join(', ')}) | ${callsPerDecision.toFixed(2)} | ≤ 1.1 | ${ok(callsPerDecision <= 1.1)} |`,
       `| renderer JS heap after the decisions (Runtime.getHeapUsage; after a forced GC: ${d.heapAfterGcMb.toFixed(1)} MB) | ${d.heapMb.toFixed(1)} MB | < 300 MB | ${ok(d.heapMb < 300)} |`,
       ``,
       `First loads (ms since navigation start): ${breakdowns.map((b, i) => `${i + 1}) ${b}`).join('; ')}.`,

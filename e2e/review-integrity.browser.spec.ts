@@ -102,7 +102,7 @@ test('closing the tab with saves pending asks first, and what was queued still r
     // (A context route: it outlives the page, as the browser's delivery of the last requests does.)
     await context.route('**/api/decide', async (route) => {
       const response = await route.fetch();
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 5000)); // (longer than a loaded machine takes to close the tab)
       await route.fulfill({ response }).catch(() => undefined);
     });
     const dialogs: string[] = [];

@@ -20,7 +20,7 @@ import {
   type LabelIssue,
   type Metrics,
   type RunSummary,
-  type Sample,
+  type SampleWithDecision,
   type TrainConfig,
 } from './domain';
 import { API_NAMES, type ApiName } from './api-names';
@@ -127,6 +127,7 @@ export const apiInputs = {
       allowEmptyClasses: z.boolean().optional(),
     })
     .strict(),
+  /** A page of the dataset's samples, each with its current decision. */
   listSamples: z
     .object({
       classId: classId.optional(),
@@ -421,7 +422,7 @@ export interface Comparison {
 export interface ApiOutputs {
   projectInfo: ProjectInfo;
   importDataset: { jobId: string };
-  listSamples: { total: number; samples: Sample[] };
+  listSamples: { total: number; samples: SampleWithDecision[] };
   startTraining: { jobId: string };
   cancelJob: { cancelled: boolean };
   listRuns: RunSummary[];
@@ -472,7 +473,12 @@ export type ApiEvent =
   | ({ type: 'decisions' } & DecisionsChanged)
   /** A session took (`annotator` set) or released (null) the issue it has on screen. */
   | { type: 'claim'; sampleIndex: number; claimId: string; annotator: string | null; ttlMs?: number }
-  | { type: 'project'; reason: 'imported' | 'run-finished' | 'issues-computed' };
+  /**
+   * The project summary changed: a dataset imported, a run finished, issues ranked — here or, `external-change`,
+   * by another process writing to the same project file (the CLI, another server), which the service notices
+   * within a couple of seconds. Clients refresh what they show.
+   */
+  | { type: 'project'; reason: 'imported' | 'run-finished' | 'issues-computed' | 'external-change' };
 
 /** The API as implemented by the service and as seen by the renderer. */
 export type RelabelApi = {

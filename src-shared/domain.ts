@@ -74,6 +74,11 @@ export interface Decision {
   eventId: number;
 }
 
+/** A sample as the dataset browser lists it: with its current decision, if any. */
+export interface SampleWithDecision extends Sample {
+  decision: Decision | null;
+}
+
 /** One row of the append-only decision history. */
 export interface DecisionEvent {
   id: number;

@@ -26,6 +26,11 @@ class AppState {
   counts = $state<ReviewCounts | null>(null);
   /** Bumped on every `decisions` event, so pages can react without subscribing themselves. */
   decisionsVersion = $state(0);
+  /**
+   * Bumped on every `project` event (an import, a finished run, new issues, a change another process made to the
+   * project file), once the refreshed project info is in: pages reload what they show (runs, comparisons).
+   */
+  projectVersion = $state(0);
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
 
   readonly runningJobs = $derived(Object.values(this.jobs).filter((j) => j.status === 'running'));
@@ -102,7 +107,7 @@ class AppState {
       this.decisionsVersion++;
       this.applyCounts(e.counts);
     } else if (e.type === 'project') {
-      this.refreshSoon(0);
+      void this.refresh().then(() => this.projectVersion++);
     }
   }
 

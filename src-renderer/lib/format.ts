@@ -32,6 +32,20 @@ export function dateTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
 }
 
+/** A compact local date and time for tables and menus, e.g. "30 Nov, 14:04" (the year only when not this one). */
+export function shortDateTime(iso: string | null | undefined, now = new Date()): string {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    year: d.getFullYear() === now.getFullYear() ? undefined : 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
 export function runDuration(startedAt: string, finishedAt: string | null): string {
   if (!finishedAt) return '–';
   return duration((new Date(finishedAt).getTime() - new Date(startedAt).getTime()) / 1000);

@@ -63,10 +63,15 @@ describe('relabel CLI pipeline', () => {
     expect(train.code, train.stderr).toBe(0);
     expect(train.stderr).toMatch(/wasm backend/);
     expect(train.stdout).toMatch(/Run #1 done on wasm/);
+    // Training says that its issues became the review queue.
+    expect(train.stdout).toContain('Issue set #1 is the review queue.');
 
     const issuesCsv = join(dir, 'issues.csv');
     const issues = relabel(['issues', '--project', project, '--out', issuesCsv]);
     expect(issues.code, issues.stderr).toBe(0);
+    expect(issues.stdout).toContain(
+      'Issue set #2 is now the review queue; the 1 earlier issue set and every decision stay available',
+    );
     const rows = readFileSync(issuesCsv, 'utf8').trim().split('\n');
     expect(rows[0]).toBe('rank,index,file,given_label,suggested_label,label_quality');
     expect(rows.length).toBeGreaterThan(1);

@@ -10,6 +10,7 @@ import {
   joinPath,
   parentFolder,
   percent,
+  shortDateTime,
 } from '../../src-renderer/lib/format';
 
 const job = (patch: Partial<JobEvent>): JobEvent => ({
@@ -80,6 +81,17 @@ describe('formatting', () => {
     expect(duration(42)).toBe('42 s');
     expect(duration(125)).toBe('2 min 5 s');
     expect(duration(3 * 3600 + 120)).toBe('3 h 2 min');
+  });
+
+  it('writes short dates: the year only when it is not the current one', () => {
+    const now = new Date(2026, 10, 30, 15, 0);
+    const sameYear = shortDateTime(new Date(2026, 2, 4, 9, 7).toISOString(), now);
+    expect(sameYear).toMatch(/4/);
+    expect(sameYear).toMatch(/07/);
+    expect(sameYear).not.toMatch(/2026/);
+    expect(shortDateTime(new Date(2025, 2, 4, 9, 7).toISOString(), now)).toMatch(/2025/);
+    expect(shortDateTime(null)).toBe('–');
+    expect(shortDateTime('not a date')).toBe('not a date');
   });
 
   it('handles POSIX and Windows paths', () => {

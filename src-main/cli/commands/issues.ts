@@ -12,12 +12,16 @@ import { Project } from '../../core/store/project';
 import { computeIssueSet } from '../../core/workflows/label-issues';
 import { choiceOption, intOption } from '../options';
 import { nextHint } from '../invocation';
+import { newQueueNote } from '../queue-note';
 import { out } from '../terminal';
 
 export function register(program: Command): void {
   program
     .command('issues')
-    .description('Find and rank label issues (confident learning) from the latest cross-validation run')
+    .description(
+      'Find and rank label issues (confident learning) from the latest cross-validation run; they become the ' +
+        'review queue (a new issue set; earlier sets and every decision stay available)',
+    )
     .requiredOption('--project <file>', 'project file (*.relabel)')
     .option('--run <id>', 'use this run instead of the latest', intOption('--run'))
     .option(
@@ -48,6 +52,7 @@ export function register(program: Command): void {
             `Round ${set.round}: ${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (opts.out ? `; written to ${opts.out}` : '') +
               '\n' +
+              newQueueNote(project, set.id) +
               nextHint(['serve', '--project', project.path], 'Review them:'),
           );
         } finally {

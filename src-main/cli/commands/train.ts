@@ -7,6 +7,7 @@ import { addTrainOptions, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
 import { nextHint } from '../invocation';
+import { newQueueNote } from '../queue-note';
 import { out, err } from '../terminal';
 
 export function register(program: Command): void {
@@ -16,7 +17,8 @@ export function register(program: Command): void {
       .description(
         'K-fold cross-validation (one out-of-fold probability vector per image, stored in the project), then ' +
           'ranks the label issues with confident learning (prune_by_noise_rate, self_confidence), which become ' +
-          'the review queue: exactly what the Train page does. `relabel issues` re-ranks with other methods.',
+          'the review queue (a new issue set; earlier sets and every decision stay available): exactly what the ' +
+          'Train page does. `relabel issues` re-ranks with other methods.',
       )
       .requiredOption('--project <file>', 'project file (*.relabel)')
       .option(
@@ -56,6 +58,7 @@ export function register(program: Command): void {
       out(
         `Run #${runId} done on ${run.backend}, trained on the ${labels} labels: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)} (vs ${labels} labels)\n` +
           `Round ${issueSet.round}: ${issueSet.count} label issues among ${n} images ranked for review (${issueSet.filterBy}, ${issueSet.rankedBy})${skipped}\n` +
+          newQueueNote(project, issueSet.id) +
           nextHint(['serve', '--project', project.path]),
       );
     } finally {

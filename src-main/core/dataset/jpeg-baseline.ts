@@ -7,6 +7,9 @@
  * fixed-point YCbCr→RGB), so both paths give the same pixels (tests compare them). Anything outside
  * the plain case (progressive, arithmetic coding, 12-bit, CMYK/Adobe, ICC profile, EXIF rotation, odd
  * sampling, corrupt or truncated data) returns null and the caller falls back to sharp.
+ *
+ * One file on purpose: the stages (markers, Huffman, IDCT, upsampling, colour) share the decoder's tables and
+ * state, and each is a short function; split up, they would only pass that state around.
  */
 
 export interface DecodedJpeg {

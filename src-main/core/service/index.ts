@@ -15,6 +15,7 @@ import type { PathRoots } from '../path-roots';
 import { Project } from '../store/project';
 import { createContext, type Handlers } from './context';
 import { decisionHandlers } from './decision-handlers';
+import { EXTERNAL_POLL_MS, watchExternalChanges } from './external-changes';
 import { describeJobFailure, ServiceError, toServiceError } from './errors';
 import { evidenceFeature } from './evidence-handlers';
 import { issueHandlers } from './issue-handlers';
@@ -29,6 +30,12 @@ export interface RelabelService extends RelabelApi {
   close(): Promise<void>;
 }
 
+/** The service as its creator holds it: also able to check for other processes' changes on demand. */
+export interface OwnedService extends RelabelService {
+  /** Looks for changes other processes committed to the project file now (a timer does it every interval). */
+  checkExternalChanges(): void;
+}
+
 export interface ServiceOptions {
   projectPath: string;
   /** The name recorded with this service's decisions. */
@@ -36,6 +43,11 @@ export interface ServiceOptions {
   createIfMissing?: boolean;
   /** Where internal errors of background jobs are logged (default: stderr). */
   logError?: (e: unknown) => void;
+  /**
+   * How often to look for changes other processes commit to the project file, to tell this service's clients
+   * (ms; default 1500; 0: never).
+   */
+  watchIntervalMs?: number;
   /**
    * When set (a served project), datasets are imported and labels exported only under these folders, checked
    * after resolving symlinks; anything else is refused. Unset (desktop app, CLI): the user's own paths.
@@ -50,7 +62,7 @@ export interface ServiceOptions {
  * Every call's input is validated here, once, against the contract, so no caller can hand a handler an
  * unchecked payload; the handlers live beside their feature.
  */
-export function createService(opts: ServiceOptions): RelabelService {
+export function createService(opts: ServiceOptions): OwnedService {
   const project = opts.createIfMissing
     ? Project.openOrCreate(opts.projectPath)
     : Project.open(opts.projectPath);
@@ -78,6 +90,13 @@ export function createService(opts: ServiceOptions): RelabelService {
     ...decisionHandlers(ctx),
     ...evidence.handlers,
   };
+
+  const watcher = watchExternalChanges(ctx, {
+    intervalMs: opts.watchIntervalMs ?? EXTERNAL_POLL_MS,
+    logError:
+      opts.logError ??
+      ((e) => console.error('[relabel] could not check the project file for other processes’ changes:', e)),
+  });
 
   const api = {} as Record<ApiName, (input: unknown) => Promise<unknown>>;
   for (const name of apiNames) {
@@ -107,7 +126,9 @@ export function createService(opts: ServiceOptions): RelabelService {
         throw toServiceError(e, 'not_found');
       }
     },
+    checkExternalChanges: () => watcher.check(),
     close: async () => {
+      watcher.stop();
       jobs.cancelAll();
       await Promise.all([jobs.idle(), evidence.close()]);
       emitter.removeAllListeners();

@@ -31,7 +31,8 @@ export interface DecisionTarget {
   givenLabel: number;
 }
 
-interface CurrentRow {
+/** A row of `current_decisions` joined with its sample of the live dataset (null columns: not in it). */
+export interface CurrentRow {
   sample_path: string;
   idx: number | null;
   given_label: number | null;
@@ -56,7 +57,7 @@ interface EventRow {
 }
 
 // An orphan (its image left the dataset in a re-import) has no index and no given label any more.
-const toDecision = (r: CurrentRow): Decision => ({
+export const toDecision = (r: CurrentRow): Decision => ({
   sampleIndex: r.idx ?? -1,
   path: r.sample_path,
   action: r.action,
@@ -151,6 +152,35 @@ export class DecisionStore {
         .all({ gen: this.generation() }) as CurrentRow[];
       return rows.map((r) => toDecision(r));
     });
+  }
+
+  /** The id of the newest decision event (0: none yet). */
+  latestEventId(): number {
+    const r = this.db.prepare(`SELECT max(id) AS id FROM decision_events`).get() as { id: number | null };
+    return r.id ?? 0;
+  }
+
+  /**
+   * The events after `afterId`, oldest first, at most `limit`: which sample each changed, in which batch, and
+   * where that sample is in the live dataset now (null: no longer in it). For telling clients about decisions
+   * another process made.
+   */
+  eventsAfter(
+    afterId: number,
+    limit: number,
+  ): { id: number; path: string; batchId: string; index: number | null }[] {
+    return this.db
+      .prepare(
+        `SELECT e.id, e.sample_path AS path, e.batch_id AS batchId, s.idx AS "index"
+           FROM decision_events e LEFT JOIN samples s ON s.gen = @gen AND s.path = e.sample_path
+          WHERE e.id > @afterId ORDER BY e.id LIMIT @limit`,
+      )
+      .all({ gen: this.generation(), afterId, limit }) as {
+      id: number;
+      path: string;
+      batchId: string;
+      index: number | null;
+    }[];
   }
 
   /** Current decision of each path (null when undecided), in the order given. */

@@ -1,10 +1,16 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ClassInfo, DatasetInfo, DecisionAction, Sample } from '../../../src-shared/domain';
+import type {
+  ClassInfo,
+  DatasetInfo,
+  DecisionAction,
+  Sample,
+  SampleWithDecision,
+} from '../../../src-shared/domain';
 import { openDatabase, readSnapshot, type Db } from './db';
 import { ClassEvidenceStore } from './class-evidence';
 import { createDatasetWriter, getMeta, type DatasetWriter } from './dataset-writer';
-import { DecisionStore } from './decisions';
+import { DecisionStore, toDecision, type CurrentRow } from './decisions';
 import { ProjectError, writingTo } from './errors';
 import { IssueStore } from './issues';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate } from './migrations';
@@ -125,6 +131,34 @@ export class Project {
     this.db.close();
   }
 
+  /**
+   * SQLite's `data_version`: it changes when another connection (another process: the CLI, a second server)
+   * commits to the file, never for this connection's own commits.
+   */
+  get dataVersion(): number {
+    return this.db.pragma('data_version', { simple: true }) as number;
+  }
+
+  /**
+   * A fingerprint of what the project summary shows besides decisions: the dataset generation, the class names,
+   * the issue sets and the runs (their count, newest id and how many have ended). Equal fingerprints: nothing
+   * of that changed.
+   */
+  summaryStamp(): string {
+    return readSnapshot(this.db, () => {
+      const row = this.db
+        .prepare(
+          `SELECT (SELECT value FROM meta WHERE key = 'active_gen') AS gen,
+                  (SELECT group_concat(id || ':' || name, '|') FROM classes) AS classes,
+                  (SELECT count(*) || ':' || coalesce(max(id), 0) FROM issue_sets) AS sets,
+                  (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || sum(status <> 'running') || ':' ||
+                          coalesce(max(finished_at), '') FROM runs) AS runs`,
+        )
+        .get() as Record<string, string | null>;
+      return JSON.stringify(row);
+    });
+  }
+
   /** The live dataset generation; 0 before the first import. Runs remember it to detect stale results. */
   get datasetGeneration(): number {
     return Number(getMeta(this.db, 'active_gen') ?? '0');
@@ -238,37 +272,48 @@ export class Project {
       .all(gen, from, to) as LabelRow[];
   }
 
-  /** Samples whose path contains `search` and/or with a given label, paged, in index order. */
+  /**
+   * Samples whose path contains `search` and/or with a given label, paged, in index order, each with its current
+   * decision (one query: the samples joined with `current_decisions`).
+   */
   findSamples(q: { classId?: number; search?: string; offset: number; limit: number }): {
     total: number;
-    samples: Sample[];
+    samples: SampleWithDecision[];
   } {
     return readSnapshot(this.db, () => {
-      const where = ['gen = @gen'];
+      const where = ['s.gen = @gen'];
       const params: Record<string, unknown> = {
         gen: this.datasetGeneration,
         offset: q.offset,
         limit: q.limit,
       };
       if (q.classId !== undefined) {
-        where.push('given_label = @classId');
+        where.push('s.given_label = @classId');
         params.classId = q.classId;
       }
       if (q.search) {
-        where.push(`instr(lower(path), lower(@search)) > 0`);
+        where.push(`instr(lower(s.path), lower(@search)) > 0`);
         params.search = q.search;
       }
       const clause = where.join(' AND ');
-      const { n } = this.db.prepare(`SELECT count(*) AS n FROM samples WHERE ${clause}`).get(params) as {
+      const { n } = this.db.prepare(`SELECT count(*) AS n FROM samples s WHERE ${clause}`).get(params) as {
         n: number;
       };
       const rows = this.db
         .prepare(
-          `SELECT idx, path, hash, width, height, given_label FROM samples WHERE ${clause}
-            ORDER BY idx LIMIT @limit OFFSET @offset`,
+          `SELECT s.idx, s.path, s.hash, s.width, s.height, s.given_label,
+                  d.sample_path, d.action, d.new_label, d.annotator, d.decided_at, d.event_id
+             FROM samples s LEFT JOIN current_decisions d ON d.sample_path = s.path
+            WHERE ${clause} ORDER BY s.idx LIMIT @limit OFFSET @offset`,
         )
-        .all(params) as SampleRow[];
-      return { total: n, samples: rows.map(toSample) };
+        .all(params) as (SampleRow & Partial<CurrentRow>)[];
+      return {
+        total: n,
+        samples: rows.map((r) => ({
+          ...toSample(r),
+          decision: r.sample_path ? toDecision(r as CurrentRow) : null,
+        })),
+      };
     });
   }
 
