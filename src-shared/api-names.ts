@@ -12,6 +12,7 @@ export const API_NAMES = [
   'trainingBackends',
   'computeIssues',
   'listIssueSets',
+  'stopSignal',
   'getIssues',
   'claimIssue',
   'decide',

@@ -27,7 +27,8 @@ import {
 import { API_NAMES, type ApiName } from './api-names';
 import type { BackendDiagnosis } from './diagnosis';
 import type { ClassEvidence, HoldoutDisagreements, SaliencyResult } from './evidence';
-import { trainOverridesSchema } from './train-config';
+import type { RoundSummary, StopSignal } from './rounds';
+import { cvOverridesSchema, trainOverridesSchema } from './train-config';
 
 const sampleIndex = z.number().int().min(0);
 /** Nearest neighbours the review shows per image, and the most a caller may ask for. */
@@ -139,7 +140,8 @@ export const apiInputs = {
       limit: z.number().int().min(1).max(1000).default(100),
     })
     .strict(),
-  startTraining: z.object({ config: trainOverridesSchema.default({}) }).strict(),
+  /** Cross-validation, then ranking: on the reviewed labels by default once decisions exist (a new round). */
+  startTraining: z.object({ config: cvOverridesSchema.default({}) }).strict(),
   cancelJob: z.object({ jobId: z.string().min(1).max(64) }).strict(),
   listRuns: z.object({}).strict(),
   /** Which training backends will load here and why a faster one will not, with the fix (as `relabel doctor`). */
@@ -162,6 +164,11 @@ export const apiInputs = {
     }),
   /** Every issue set (one per ranking), newest first. */
   listIssueSets: z.object({}).strict(),
+  /**
+   * Is it still worth reviewing? A queue's (default: the review queue's) hit rate by rank decile and recently,
+   * confident learning's estimated errors against those confirmed, the pace and the time left; null: no queue.
+   */
+  stopSignal: z.object({ setId }).strict(),
   /**
    * A page of an issue set in rank order: by `offset`, or after a rank (`afterRank`, which stays correct while a
    * status filter's list shrinks under concurrent decisions). `session` marks issues other sessions hold.
@@ -277,6 +284,7 @@ export const apiRoles: { readonly [K in ApiName]: Role | ((input: unknown) => Ro
   trainingBackends: 'owner',
   computeIssues: 'owner',
   listIssueSets: 'annotator',
+  stopSignal: 'annotator',
   getIssues: 'annotator',
   claimIssue: 'annotator',
   decide: 'annotator',
@@ -320,6 +328,8 @@ export interface ProjectInfo {
   latestCvRunId: number | null;
   issueSet: IssueSetInfo | null;
   counts: ReviewCounts;
+  /** Per cleaning round of the live dataset: flagged, reviewed, confirmed errors (relabel, exclude), kept. */
+  rounds: RoundSummary[];
   annotator: string;
   /** The caller's role: what the UI offers (owner-only controls are hidden from annotators). */
   role: Role;
@@ -459,6 +469,7 @@ export interface ApiOutputs {
   trainingBackends: BackendDiagnosis;
   computeIssues: IssueSetInfo;
   listIssueSets: IssueSetInfo[];
+  stopSignal: StopSignal | null;
   getIssues: IssuePage;
   claimIssue: ClaimResult;
   decide: DecideResult;

@@ -138,6 +138,12 @@ export type AugmentMode = (typeof AUGMENT_MODES)[number];
 /** How each model's probabilities are calibrated: temperature scaling on its validation split, or not at all. */
 export const CALIBRATION_METHODS = ['temperature', 'none'] as const;
 export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
+/**
+ * Which labels a cross-validation run trains on: the given ones, or the reviewed ones (relabels applied, excluded
+ * images left out). A run on reviewed labels starts a later cleaning round.
+ */
+export const TRAINING_LABELS = ['given', 'reviewed'] as const;
+export type TrainingLabels = (typeof TRAINING_LABELS)[number];
 
 export const RUN_KINDS = ['cv', 'holdout', 'retrain', 'imported'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
@@ -183,7 +189,7 @@ export interface RunSummary {
   kind: RunKind;
   status: RunStatus;
   backend: string | null;
-  config: Partial<TrainConfig> & Record<string, unknown>;
+  config: Partial<TrainConfig> & { labels?: TrainingLabels } & Record<string, unknown>;
   startedAt: string;
   finishedAt: string | null;
   metrics: Metrics | null;
@@ -227,4 +233,12 @@ export interface IssueSetInfo {
   datasetGeneration: number;
   /** The dataset was re-imported since: the set's indices may name other images; no decision goes through it. */
   stale: boolean;
+  /** The cleaning round: each new cross-validation run ranked on this dataset starts the next one. */
+  round: number;
+  /** The labels the issues question (and the run trained on); a reviewed round skips images already decided. */
+  labels: TrainingLabels;
+  /** Confident learning's estimate of the label errors among the images it questioned (null: not computed). */
+  estimatedErrors: number | null;
+  /** Images left out of the set because a human had already decided them. */
+  skippedDecided: number;
 }

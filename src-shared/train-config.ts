@@ -3,7 +3,7 @@
  * option parsers all derive from this file, so a limit cannot differ between them.
  */
 import { z } from 'zod';
-import { AUGMENT_MODES, BACKEND_CHOICES, CALIBRATION_METHODS, MODEL_NAMES } from './domain';
+import { AUGMENT_MODES, BACKEND_CHOICES, CALIBRATION_METHODS, MODEL_NAMES, TRAINING_LABELS } from './domain';
 
 export interface NumericLimit {
   min: number;
@@ -67,3 +67,13 @@ export const BACKBONE_SIZE = { small: 160, large: 128, smallUpTo: 5000 } as cons
 export function defaultBackboneSize(numImages: number): number {
   return numImages <= BACKBONE_SIZE.smallUpTo ? BACKBONE_SIZE.small : BACKBONE_SIZE.large;
 }
+
+/**
+ * A cross-validation run's options: the engine's, plus which labels it trains on (`relabel train --labels`, the
+ * Train page). Left out: the reviewed labels once any decision exists, else the given ones.
+ */
+export const cvOverridesSchema = trainOverridesSchema
+  .extend({ labels: z.enum(TRAINING_LABELS).optional() })
+  .strict();
+
+export type CvOverrides = z.infer<typeof cvOverridesSchema>;

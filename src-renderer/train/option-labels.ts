@@ -5,6 +5,7 @@ import {
   type FilterBy,
   type ModelName,
   type RankedBy,
+  type TrainingLabels,
 } from '../../src-shared/domain';
 
 /*
@@ -59,6 +60,11 @@ export function backboneText(config: Record<string, unknown>): string | null {
   const file = b.model.split(/[\\/]/).slice(-2).join('/');
   return `${file}, node ${b.node ?? '?'}, ${px}`;
 }
+
+export const trainingLabelsLabels: Record<TrainingLabels, string> = {
+  given: 'given labels (as imported)',
+  reviewed: 'reviewed labels (relabels applied, excluded left out)',
+};
 
 /** `[value, label]` pairs in the tuple's order, for a <select>. */
 export function choices<T extends string>(names: readonly T[], labels: Record<T, string>): [T, string][] {

@@ -31,6 +31,10 @@ const set = (id: number, extra: Partial<IssueSetInfo> = {}): IssueSetInfo => ({
   createdAt: '2026-11-30T12:00:00.000Z',
   datasetGeneration: 1,
   stale: false,
+  round: 1,
+  labels: 'given',
+  estimatedErrors: null,
+  skippedDecided: 0,
   ...extra,
 });
 

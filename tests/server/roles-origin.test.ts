@@ -23,6 +23,7 @@ const validInputs: { [K in ApiName]: ApiInput<K> } = {
   trainingBackends: {},
   computeIssues: {},
   listIssueSets: {},
+  stopSignal: {},
   getIssues: {},
   claimIssue: { sampleIndex: 1, by: { session: 'session-1', annotator: 'ann' } },
   decide: { sampleIndices: [1], action: 'keep' },

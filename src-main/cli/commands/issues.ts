@@ -77,7 +77,7 @@ export function register(program: Command): void {
           const n = project.requireDataset().numSamples;
           if (opts.out) writeIssuesCsv(project, set.id, opts.out);
           out(
-            `${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
+            `Round ${set.round}: ${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (set.runIds.length > 1
                 ? ` on the average of runs ${set.runIds.map((r) => `#${r}`).join(', ')}`
                 : '') +

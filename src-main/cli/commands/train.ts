@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
 import { trainAndRankIssues } from '../../core/workflows/train-and-rank';
-import { intOption } from '../options';
+import { TRAINING_LABELS, type TrainingLabels } from '../../../src-shared/domain';
+import { choiceOption, intOption } from '../options';
 import { addTrainOptions, backboneFrom, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
 import { withAbortOnSignal } from '../abort';
@@ -21,6 +22,13 @@ export function register(program: Command): void {
       )
       .requiredOption('--project <file>', 'project file (*.relabel)')
       .option(
+        '--labels <which>',
+        `${TRAINING_LABELS.join('|')}: train on the given labels, or on the reviewed ones (relabels applied, ` +
+          'excluded images left out; images already decided are not queued again). Default: reviewed once ' +
+          'any decision exists',
+        choiceOption('--labels', TRAINING_LABELS),
+      )
+      .option(
         '--resume <run-id>',
         'resume an interrupted cross-validation run at fold granularity',
         intOption('--resume'),
@@ -29,22 +37,30 @@ export function register(program: Command): void {
     const project = Project.open(opts.project as string);
     try {
       const { runId, issueSet } = await withAbortOnSignal((signal) =>
-        trainAndRankIssues(project, trainConfigFrom(opts), {
-          signal,
-          resumeRunId: opts.resume as number | undefined,
-          backbone: backboneFrom(opts),
-          onProgress: trainProgressPrinter('train'),
-          onRunCreated: (id) => err(`train: run #${id}\n`),
-        }),
+        trainAndRankIssues(
+          project,
+          { ...trainConfigFrom(opts), labels: opts.labels as TrainingLabels | undefined },
+          {
+            signal,
+            resumeRunId: opts.resume as number | undefined,
+            backbone: backboneFrom(opts),
+            onProgress: trainProgressPrinter('train'),
+            onRunCreated: (id) => err(`train: run #${id}\n`),
+          },
+        ),
       );
       const run = project.runs.get(runId)!;
       const m = run.metrics!;
       const n = project.requireDataset().numSamples;
+      const labels = run.config.labels ?? 'given';
+      const skipped = issueSet.skippedDecided
+        ? `; ${issueSet.skippedDecided} more already decided, not queued again`
+        : '';
       out(
-        `Run #${runId} done on ${run.backend}: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)}` +
+        `Run #${runId} done on ${run.backend}, trained on the ${labels} labels: out-of-fold accuracy ${m.accuracy.toFixed(4)}, HTER ${m.hter.toFixed(4)}` +
           (m.ece === undefined ? '' : `, ECE ${m.ece.toFixed(4)}`) +
-          ' (vs given labels)\n' +
-          `${issueSet.count} label issues among ${n} images ranked for review (${issueSet.filterBy}, ${issueSet.rankedBy})\n` +
+          ` (vs ${labels} labels)\n` +
+          `Round ${issueSet.round}: ${issueSet.count} label issues among ${n} images ranked for review (${issueSet.filterBy}, ${issueSet.rankedBy})${skipped}\n` +
           newQueueNote(project, issueSet.id) +
           nextHint(['serve', '--project', project.path]),
       );

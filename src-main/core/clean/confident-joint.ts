@@ -253,6 +253,25 @@ export function offDiagonalIssueMask(
 }
 
 /**
+ * The rows `num_label_issues` ('off_diagonal') counts, validated: its sum is cleanlab's estimate, and a subset's
+ * sum is the estimate among those rows (a later round counts only images no human has decided).
+ */
+export function offDiagonalIssueRows(
+  labels: ArrayLike<number>,
+  predProbs: ProbabilityMatrix,
+  K: number,
+): Uint8Array {
+  const y = validateInputs(labels, predProbs, K, { requireTwoLabelClasses: true });
+  const index = indexRowsByClass(y, K);
+  return offDiagonalIssueMask(
+    predProbs,
+    y,
+    K,
+    confidentThresholds(groupedSelfConfidence(predProbs, y, index), index),
+  );
+}
+
+/**
  * cleanlab `num_label_issues`. 'off_diagonal' (default): the number of rows in `offDiagonalIssueMask`.
  * 'off_diagonal_calibrated': rint(n · (1 − trace(estimate_joint(calibrated C)))), where the already calibrated
  * joint is calibrated once more, as cleanlab does. 'off_diagonal_custom': the same with the caller's joint.
@@ -264,20 +283,15 @@ export function numLabelIssues(
   options: { estimationMethod?: NumLabelIssuesMethod; confidentJoint?: number[][] } = {},
 ): number {
   const method = options.estimationMethod ?? 'off_diagonal';
+  if (method === 'off_diagonal') {
+    const mask = offDiagonalIssueRows(labels, predProbs, K);
+    let count = 0;
+    for (let i = 0; i < mask.length; i++) count += mask[i];
+    return count;
+  }
   const y = validateInputs(labels, predProbs, K, { requireTwoLabelClasses: true });
   const index = indexRowsByClass(y, K);
   const n = y.length;
-  if (method === 'off_diagonal') {
-    const mask = offDiagonalIssueMask(
-      predProbs,
-      y,
-      K,
-      confidentThresholds(groupedSelfConfidence(predProbs, y, index), index),
-    );
-    let count = 0;
-    for (let i = 0; i < n; i++) count += mask[i];
-    return count;
-  }
   let joint: number[][];
   if (method === 'off_diagonal_calibrated') {
     joint = confidentJointFromValidated(

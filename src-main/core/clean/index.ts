@@ -18,6 +18,7 @@ export {
   estimateJoint,
   getConfidentThresholds,
   numLabelIssues,
+  offDiagonalIssueRows,
 } from './confident-joint';
 export type { LatentEstimates, LatentOptions, NoiseMatrices, PyMethod } from './noise-matrices';
 export { estimateLatent, estimateNoiseMatrices } from './noise-matrices';

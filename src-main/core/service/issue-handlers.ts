@@ -5,13 +5,14 @@ import { ProjectError } from '../store/errors';
 import type { IssueRow } from '../store/issues';
 import { computeIssueSet, issueSetProbabilities } from '../workflows/label-issues';
 import { reviewCounts } from '../workflows/project-summary';
+import { stopSignalOf } from '../workflows/rounds';
 import type { Handlers, ServiceContext } from './context';
 import { ServiceError } from './errors';
 
 /** The review queue: ranking label issues, paging through a set, and who has which issue on screen. */
 export function issueHandlers(
   ctx: ServiceContext,
-): Pick<Handlers, 'computeIssues' | 'listIssueSets' | 'getIssues' | 'claimIssue'> {
+): Pick<Handlers, 'computeIssues' | 'listIssueSets' | 'stopSignal' | 'getIssues' | 'claimIssue'> {
   const { project } = ctx;
 
   // An averaged set's probabilities (computed from its runs), cached for the set being reviewed.
@@ -72,6 +73,11 @@ export function issueHandlers(
     },
 
     listIssueSets: () => project.issues.list(),
+
+    stopSignal: (input) => {
+      if (input.setId !== undefined) ctx.issueSet(input.setId);
+      return stopSignalOf(project, input.setId);
+    },
 
     getIssues: (input): IssuePage => {
       const counts = reviewCounts(project);

@@ -1,4 +1,10 @@
-import type { FilterBy, IssueSetInfo, RankedBy } from '../../../src-shared/domain';
+import type {
+  DecisionAction,
+  FilterBy,
+  IssueSetInfo,
+  RankedBy,
+  TrainingLabels,
+} from '../../../src-shared/domain';
 import type { Db } from './db';
 import { writingTo } from './errors';
 import { nowIso } from './time';
@@ -31,7 +37,26 @@ interface SetRow {
   created_at: string;
   dataset_gen: number | null;
   run_ids_json: string | null;
+  round: number;
+  labels: TrainingLabels;
+  estimated_errors: number | null;
+  skipped_decided: number;
   n: number;
+}
+
+/** What a set records about how it was made, beside its issues. */
+export interface IssueSetMaking {
+  labels: TrainingLabels;
+  estimatedErrors: number | null;
+  skippedDecided: number;
+}
+
+/** A reviewed issue of a set: its rank and the current decision on it. */
+export interface ReviewedIssue {
+  rank: number;
+  action: DecisionAction;
+  /** The event of the current decision (ids only grow: larger is later). */
+  eventId: number;
 }
 
 /** Ranked label-issue sets: the review queue of a cross-validation run. */
@@ -42,29 +67,45 @@ export class IssueStore {
   ) {}
 
   /**
-   * Stores a ranked issue set of the live dataset generation (its sample indices refer to it). `runIds`: the runs
-   * whose averaged probabilities ranked the set (the first is `runId`), when several.
+   * Stores a ranked issue set of the live dataset generation (its sample indices refer to it). Its round is the
+   * round of its run's earlier sets (re-ranking the same run), else the next round of this generation. `runIds`:
+   * the runs whose averaged probabilities ranked the set (the first is `runId`), when several.
    */
   save(
     runId: number,
     filterBy: FilterBy,
     rankedBy: RankedBy,
     issues: Omit<IssueRow, 'rank' | 'decided'>[],
+    making: IssueSetMaking = { labels: 'given', estimatedErrors: null, skippedDecided: 0 },
     runIds?: number[],
   ): IssueSetInfo {
+    const gen = this.generation();
     return writingTo(this.db, () =>
       this.db.transaction(() => {
+        const { sameRun, latest } = this.db
+          .prepare(
+            `SELECT max(CASE WHEN run_id = @runId THEN round END) AS sameRun, max(round) AS latest
+               FROM issue_sets WHERE dataset_gen = @gen`,
+          )
+          .get({ runId, gen }) as { sameRun: number | null; latest: number | null };
+        const round = sameRun ?? (latest ?? 0) + 1;
         const info = this.db
           .prepare(
-            `INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, dataset_gen, run_ids_json)
-             VALUES (?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO issue_sets
+               (run_id, filter_by, ranked_by, created_at, dataset_gen, round, labels, estimated_errors, skipped_decided,
+                run_ids_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             runId,
             filterBy,
             rankedBy,
             nowIso(),
-            this.generation(),
+            gen,
+            round,
+            making.labels,
+            making.estimatedErrors,
+            making.skippedDecided,
             runIds && runIds.length > 1 ? JSON.stringify(runIds) : null,
           );
         const setId = Number(info.lastInsertRowid);
@@ -108,6 +149,10 @@ export class IssueStore {
           createdAt: row.created_at,
           datasetGeneration: row.dataset_gen ?? 0,
           stale: (row.dataset_gen ?? 0) !== this.generation(),
+          round: row.round,
+          labels: row.labels,
+          estimatedErrors: row.estimated_errors,
+          skippedDecided: row.skipped_decided,
         }
       : null;
   }
@@ -122,6 +167,39 @@ export class IssueStore {
         )
         .get(setId) as { n: number }
     ).n;
+  }
+
+  /** The sets of the live dataset generation, one per round (the latest of each), oldest round first. */
+  roundSets(): IssueSetInfo[] {
+    const ids = this.db
+      .prepare(`SELECT max(id) AS id FROM issue_sets WHERE dataset_gen = ? GROUP BY round ORDER BY round`)
+      .all(this.generation()) as { id: number }[];
+    return ids.map((r) => this.setInfo(r.id)!);
+  }
+
+  /** The issues of a set that have a current decision, with it, in rank order. */
+  reviewed(setId: number): ReviewedIssue[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT i.rank, d.action, d.event_id FROM issues i JOIN current_decisions d ON d.sample_path = i.sample_path
+            WHERE i.set_id = ? ORDER BY i.rank`,
+        )
+        .all(setId) as { rank: number; action: DecisionAction; event_id: number }[]
+    ).map((r) => ({ rank: r.rank, action: r.action, eventId: r.event_id }));
+  }
+
+  /** When each decision on an issue of the set was made (decide events only, not undo/redo), oldest first. */
+  decisionTimes(setId: number): string[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT e.created_at FROM decision_events e
+            WHERE e.kind = 'decide' AND e.sample_path IN (SELECT sample_path FROM issues WHERE set_id = ?)
+            ORDER BY e.id`,
+        )
+        .all(setId) as { created_at: string }[]
+    ).map((r) => r.created_at);
   }
 
   /** One page of the set in rank order, filtered; `total` counts every match. */

@@ -187,6 +187,18 @@ export const migrations: readonly string[] = [
   -- The runs whose out-of-fold probabilities were averaged to rank the set (JSON array); NULL: just run_id.
   ALTER TABLE issue_sets ADD COLUMN run_ids_json TEXT;
   `,
+  // v7: cleaning rounds — each issue set's round, the labels it questioned, confident learning's estimate of the
+  // errors among them and how many already-decided images it left out. Existing sets: one round per run, in
+  // order, within each dataset generation.
+  `
+  ALTER TABLE issue_sets ADD COLUMN round INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE issue_sets ADD COLUMN labels TEXT NOT NULL DEFAULT 'given' CHECK (labels IN ('given', 'reviewed'));
+  ALTER TABLE issue_sets ADD COLUMN estimated_errors INTEGER;
+  ALTER TABLE issue_sets ADD COLUMN skipped_decided INTEGER NOT NULL DEFAULT 0;
+  UPDATE issue_sets SET round = (
+    SELECT count(DISTINCT o.run_id) FROM issue_sets o
+     WHERE o.dataset_gen IS issue_sets.dataset_gen AND o.run_id <= issue_sets.run_id);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -1,4 +1,5 @@
-import type { TrainConfig } from '../../../src-shared/domain';
+import type { TrainConfig, TrainingLabels } from '../../../src-shared/domain';
+import type { CvOverrides } from '../../../src-shared/train-config';
 import {
   crossValidate,
   defaultTrainConfig,
@@ -12,7 +13,13 @@ import type { Project } from '../store/project';
 import { ProjectError } from '../store/errors';
 import { defaultBackbone, type BackboneSpec } from '../features/backbone-spec';
 import { crossValidatePretrained, runBackbone } from './pretrained';
-import { datasetShapeOf, loadTrainingData, trainingLabels, usableIndices } from './training-data';
+import {
+  datasetShapeOf,
+  defaultTrainingLabels,
+  labelsForTraining,
+  loadTrainingData,
+  trainingLabels,
+} from './training-data';
 
 export interface RunCallbacks {
   onProgress?: (p: TrainProgress) => void;
@@ -22,19 +29,21 @@ export interface RunCallbacks {
 }
 
 /**
- * K-fold cross-validation over the whole dataset with the given labels. Each fold's out-of-fold
+ * K-fold cross-validation over the whole dataset with the given or the reviewed labels (`labels`; by default the
+ * reviewed ones once decisions exist: a run on them starts a new cleaning round). Each fold's out-of-fold
  * probabilities are stored as the fold ends, so a killed run resumes where it stopped
  * (`resumeRunId`), and the finished run holds one probability vector per image.
  */
 export async function runCrossValidation(
   project: Project,
-  overrides: Partial<TrainConfig>,
+  { labels: labelsChoice, ...overrides }: CvOverrides,
   cb: RunCallbacks & { resumeRunId?: number; backbone?: Partial<BackboneSpec> } = {},
 ): Promise<number> {
   project.requireDataset();
   const shape = datasetShapeOf(project);
   let runId: number;
   let config: TrainConfig;
+  let which: TrainingLabels;
   if (cb.resumeRunId !== undefined) {
     const run = project.runs.get(cb.resumeRunId);
     if (!run || run.kind !== 'cv')
@@ -45,24 +54,39 @@ export async function runCrossValidation(
         `run #${run.id} was made on a dataset that has since been re-imported; start a new run`,
       );
     }
-    const { backbone: _backbone, ...stored } = storedTrainConfig(run.config) as Partial<TrainConfig> & {
+    const {
+      backbone: _backbone,
+      labels: storedLabels,
+      ...stored
+    } = storedTrainConfig(run.config) as Partial<TrainConfig> & {
       backbone?: unknown;
+      labels?: TrainingLabels;
     };
+    which = storedLabels ?? 'given';
+    if (labelsChoice !== undefined && labelsChoice !== which) {
+      throw new ProjectError(
+        `run #${run.id} trains on the ${which} labels; it cannot resume on the ${labelsChoice} ones`,
+      );
+    }
     config = { ...defaultTrainConfig(shape, overrides.model ?? stored.model), ...stored, ...overrides };
     runId = run.id;
     project.runs.reopen(runId);
   } else {
     config = { ...defaultTrainConfig(shape, overrides.model), ...overrides };
+    which = labelsChoice ?? defaultTrainingLabels(project);
     // A pretrained run records its backbone, so a resume or a retrain uses the same one.
     const n = project.requireDataset().numSamples;
     const backbone =
       config.model === 'pretrained' ? { backbone: { ...defaultBackbone(n), ...cb.backbone } } : {};
-    runId = project.runs.create('cv', { ...config, ...backbone });
+    runId = project.runs.create('cv', { ...config, labels: which, ...backbone });
   }
+  const { labels, include, relabeled, excluded } = labelsForTraining(project, which);
+  // The pretrained model never needs the pixels in this process (its workers embed from a file).
+  const data =
+    config.model === 'pretrained' ? trainingLabels(project, labels) : loadTrainingData(project, labels);
   cb.onRunCreated?.(runId);
   const doneFolds = project.runs.folds(runId).map((f) => ({ ...f, backend: f.backend as never }));
   try {
-    const include = usableIndices(project);
     const onProgress = (p: TrainProgress) => {
       if (p.backend) project.runs.setBackend(runId, p.backend);
       cb.onProgress?.(p);
@@ -73,8 +97,6 @@ export async function runCrossValidation(
         project.runs.saveFold(runId, f);
         if (f.model) project.models.save(runId, f.fold, f.model);
       })();
-    // The pretrained model never needs the pixels in this process (its workers embed from a file).
-    const data = config.model === 'pretrained' ? trainingLabels(project) : loadTrainingData(project);
     const result =
       config.model === 'pretrained'
         ? await crossValidatePretrained(project, {
@@ -99,6 +121,7 @@ export async function runCrossValidation(
           });
     project.runs.setBackend(runId, result.backend);
     const k = data.numClasses;
+    const unreadable = data.n - include.length - excluded;
     const rows = new Float32Array(include.length * k);
     include.forEach((s, row) => rows.set(result.oof.subarray(s * k, s * k + k), row * k));
     const folds = project.runs.folds(runId);
@@ -111,8 +134,11 @@ export async function runCrossValidation(
       ),
       curves: folds.map((f) => f.curve),
       notes: [
-        `out-of-fold predictions of ${config.folds}-fold cross-validation, scored against the given (noisy) labels`,
-        ...(include.length < data.n ? [`${data.n - include.length} unreadable images left out`] : []),
+        which === 'given'
+          ? `out-of-fold predictions of ${config.folds}-fold cross-validation, scored against the given (noisy) labels`
+          : `trained on the reviewed labels (${relabeled} relabelled, ${excluded} excluded images left out); ` +
+            `out-of-fold predictions of ${config.folds}-fold cross-validation scored against them`,
+        ...(unreadable > 0 ? [`${unreadable} unreadable images left out`] : []),
         ...result.notes,
       ],
       probs: { numClasses: data.numClasses, values: result.oof },

@@ -1,7 +1,8 @@
 import type { FilterBy, IssueSetInfo, RankedBy } from '../../../src-shared/domain';
-import { findLabelIssues, getLabelQualityScores, suggestedLabels } from '../clean';
+import { findLabelIssues, getLabelQualityScores, offDiagonalIssueRows, suggestedLabels } from '../clean';
 import { ProjectError } from '../store/errors';
 import type { Project } from '../store/project';
+import { cleanedLabels } from './training-data';
 
 /** The run whose probabilities rank the issues: the given one, else the newest cv/imported run. */
 export function probabilityRun(project: Project, runId?: number) {
@@ -64,6 +65,11 @@ export function issueSetProbabilities(project: Project, set: IssueSetInfo) {
  * Confident learning over a run's out-of-fold probabilities (or several runs' averaged, `runIds`): finds the label
  * issues with `filterBy`, ranks them by `rankedBy` quality (most suspicious first) and stores them as the review
  * queue, recording which runs it used.
+ *
+ * A run on the reviewed labels makes a later round: the labels questioned are the reviewed ones (excluded images
+ * take no part), and images a human has decided are not queued again (their decision stands). The set also keeps
+ * confident learning's estimate of the errors (cleanlab `num_label_issues`) among the images still undecided.
+ * With several runs, the first run's labels choice counts.
  */
 export function computeIssueSet(
   project: Project,
@@ -73,29 +79,43 @@ export function computeIssueSet(
   const { run, probs } = several
     ? { run: probabilityRun(project, several[0]).run, probs: averagedProbabilities(project, several) }
     : probabilityRun(project, opts.runIds?.[0] ?? opts.runId);
-  const given = project.getGivenLabels();
+  const reviewed = run.kind === 'cv' && run.config.labels === 'reviewed';
+  const current = reviewed ? cleanedLabels(project) : null;
+  const sampleLabels = current?.labels ?? project.getGivenLabels();
   const k = probs.numClasses;
-  // Rows the run has no prediction for (unreadable images) take no part; `rows` maps back to sample indices.
-  const rows = Int32Array.from(given.keys()).filter((i) => Number.isFinite(probs.values[i * k]));
-  const labels = Int32Array.from(rows, (i) => given[i]);
+  // Rows the run has no prediction for (unreadable or excluded images) take no part; `rows` maps back to samples.
+  const rows = Int32Array.from(sampleLabels.keys()).filter(
+    (i) => Number.isFinite(probs.values[i * k]) && !current?.excluded.has(i),
+  );
+  const labels = Int32Array.from(rows, (i) => sampleLabels[i]);
   const predProbs = new Float64Array(rows.length * k);
   rows.forEach((sample, r) => predProbs.set(probs.values.subarray(sample * k, sample * k + k), r * k));
   const ranked = findLabelIssues(labels, predProbs, k, { filterBy: opts.filterBy, rankedBy: opts.rankedBy });
   const quality = getLabelQualityScores(labels, predProbs, k, opts.rankedBy);
   const suggested = suggestedLabels(predProbs, k);
+  const undecided = (r: number) => !current?.decided.has(rows[r]);
+  const queued = Array.from(ranked).filter(undecided);
+  const flaggedByEstimate = offDiagonalIssueRows(labels, predProbs, k);
+  let estimatedErrors = 0;
+  for (let r = 0; r < rows.length; r++) if (flaggedByEstimate[r] && undecided(r)) estimatedErrors++;
   // Only the issues' own rows (one statement), not every sample of a large dataset.
-  const refs = project.sampleRefsAt(Array.from(ranked, (r) => rows[r]));
+  const refs = project.sampleRefsAt(queued.map((r) => rows[r]));
   return project.issues.save(
     run.id,
     opts.filterBy,
     opts.rankedBy,
-    Array.from(ranked, (r, i) => ({
+    queued.map((r, i) => ({
       sampleIndex: rows[r],
       path: refs[i]!.path,
       givenLabel: labels[r],
       suggestedLabel: suggested[r],
       quality: quality[r],
     })),
+    {
+      labels: reviewed ? 'reviewed' : 'given',
+      estimatedErrors,
+      skippedDecided: ranked.length - queued.length,
+    },
     several,
   );
 }

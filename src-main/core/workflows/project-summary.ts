@@ -1,6 +1,8 @@
 import type { ReviewCounts } from '../../../src-shared/api';
 import type { ClassInfo, DatasetInfo, IssueSetInfo } from '../../../src-shared/domain';
+import type { RoundSummary } from '../../../src-shared/rounds';
 import type { Project } from '../store/project';
+import { roundSummaries } from './rounds';
 
 /** What a project holds, as the shell, `relabel info` and `relabel report` show it. */
 export interface ProjectSummary {
@@ -14,6 +16,8 @@ export interface ProjectSummary {
   /** The review queue: the latest issue set. */
   issueSet: IssueSetInfo | null;
   counts: ReviewCounts;
+  /** Per cleaning round of the live dataset: flagged, reviewed, confirmed errors, kept. */
+  rounds: RoundSummary[];
 }
 
 /**
@@ -47,5 +51,6 @@ export function projectSummary(
     latestCvRunId: project.runs.latest(['cv', 'imported'])?.id ?? null,
     issueSet: project.issues.latest(),
     counts: reviewCounts(project),
+    rounds: roundSummaries(project),
   };
 }

@@ -1,13 +1,23 @@
 import type { Comparison } from '../../../src-shared/api';
-import type { Metrics } from '../../../src-shared/domain';
+import type { Metrics, TrainingLabels } from '../../../src-shared/domain';
+import type { RoundSummary, StopSignal } from '../../../src-shared/rounds';
 import type { Project } from '../store/project';
 import { compareBeforeAfter } from './holdout';
 import { projectSummary, type ProjectSummary } from './project-summary';
+import { stopSignalOf } from './rounds';
 
 export interface ProjectReport {
-  crossValidation: { runId: number; backend: string | null; metrics: Metrics | null } | null;
+  crossValidation: {
+    runId: number;
+    backend: string | null;
+    labels: TrainingLabels;
+    metrics: Metrics | null;
+  } | null;
   issues: { count: number; reviewed: number; filterBy: string; rankedBy: string } | null;
   decisions: { keep: number; relabel: number; exclude: number };
+  rounds: RoundSummary[];
+  /** Is it still worth reviewing the queue (null: no queue)? */
+  stopSignal: StopSignal | null;
   comparison: Comparison;
 }
 
@@ -19,7 +29,9 @@ export function projectReport(
   const cv = project.runs.latest(['cv']);
   const set = summary.issueSet;
   return {
-    crossValidation: cv ? { runId: cv.id, backend: cv.backend, metrics: cv.metrics } : null,
+    crossValidation: cv
+      ? { runId: cv.id, backend: cv.backend, labels: cv.config.labels ?? 'given', metrics: cv.metrics }
+      : null,
     issues: set
       ? {
           count: set.count,
@@ -29,6 +41,8 @@ export function projectReport(
         }
       : null,
     decisions: summary.counts.decisions,
+    rounds: summary.rounds,
+    stopSignal: stopSignalOf(project),
     comparison: compareBeforeAfter(project),
   };
 }
@@ -48,7 +62,7 @@ export function formatReport(r: ProjectReport, classNames: string[]): string {
   if (r.crossValidation?.metrics) {
     const m = r.crossValidation.metrics;
     out.push(
-      `Cross-validation run #${r.crossValidation.runId} (${r.crossValidation.backend ?? '?'}), out-of-fold vs given labels: accuracy ${pct(m.accuracy)}, HTER ${pct(m.hter)}` +
+      `Cross-validation run #${r.crossValidation.runId} (${r.crossValidation.backend ?? '?'}), out-of-fold vs ${r.crossValidation.labels} labels: accuracy ${pct(m.accuracy)}, HTER ${pct(m.hter)}` +
         calibrationText(m),
     );
   }
@@ -59,6 +73,7 @@ export function formatReport(r: ProjectReport, classNames: string[]): string {
   out.push(
     `Decisions: ${r.decisions.keep} keep, ${r.decisions.relabel} relabel, ${r.decisions.exclude} exclude`,
   );
+  out.push(...formatRounds(r.rounds, r.stopSignal));
   const { before, after, notes } = r.comparison;
   if (before?.metrics || after?.metrics) {
     out.push('', 'Hold-out evaluation        before      after');
@@ -96,4 +111,25 @@ export function formatReport(r: ProjectReport, classNames: string[]): string {
   }
   out.push(...notes.map((n) => `Note: ${n}`));
   return out.join('\n') + '\n';
+}
+
+/** The rounds table and the stop signal (hit rate by decile as a bar per tenth of the queue). */
+export function formatRounds(rounds: RoundSummary[], stop: StopSignal | null): string[] {
+  if (rounds.length === 0) return [];
+  const out = ['', 'Cleaning rounds   labels     flagged  reviewed  errors    kept  estimated'];
+  for (const r of rounds) {
+    out.push(
+      `  round ${String(r.round).padEnd(9)} ${r.labels.padEnd(9)}` +
+        [r.flagged, r.reviewed, r.confirmedErrors, r.kept].map((v) => String(v).padStart(9)).join('') +
+        String(r.estimatedErrors ?? '-').padStart(11),
+    );
+  }
+  if (!stop) return out;
+  out.push('', `Stop signal (round ${stop.round}): ${stop.sentence}`, '  hit rate by rank decile:');
+  for (const d of stop.deciles) {
+    const bar = d.hitRate === null ? '' : '#'.repeat(Math.round(d.hitRate * 20));
+    const figure = d.hitRate === null ? 'not reviewed' : `${pct(d.hitRate)} of ${d.reviewed}`;
+    out.push(`    ranks ${`${d.fromRank}–${d.toRank}`.padEnd(13)} ${bar.padEnd(20)} ${figure}`);
+  }
+  return out;
 }

@@ -1,9 +1,5 @@
-import {
-  DEFAULT_FILTER_BY,
-  DEFAULT_RANKED_BY,
-  type IssueSetInfo,
-  type TrainConfig,
-} from '../../../src-shared/domain';
+import { DEFAULT_FILTER_BY, DEFAULT_RANKED_BY, type IssueSetInfo } from '../../../src-shared/domain';
+import type { CvOverrides } from '../../../src-shared/train-config';
 import type { BackboneSpec } from '../features/backbone-spec';
 import type { Project } from '../store/project';
 import { runCrossValidation, type RunCallbacks } from './cross-validation-run';
@@ -11,12 +7,12 @@ import { computeIssueSet } from './label-issues';
 
 /**
  * What "Train" means for a user, on the Train page and in `relabel train` alike: K-fold cross-validation for
- * out-of-fold probabilities, then confident learning with the default method ranks the label issues, which
- * become the review queue.
+ * out-of-fold probabilities (on the reviewed labels once decisions exist), then confident learning with the
+ * default method ranks the label issues, which become the review queue of the next cleaning round.
  */
 export async function trainAndRankIssues(
   project: Project,
-  config: Partial<TrainConfig>,
+  config: CvOverrides,
   cb: RunCallbacks & {
     resumeRunId?: number;
     onRunFinished?: (runId: number) => void;

@@ -1,3 +1,4 @@
+import type { TrainingLabels } from '../../../src-shared/domain';
 import type { TrainingData } from '../train';
 import type { DatasetShape } from '../train/config';
 import type { Project } from '../store/project';
@@ -11,8 +12,11 @@ export function datasetShapeOf(project: Project): DatasetShape | undefined {
   return project.getDatasetInfo() ? { numClasses: numClassesOf(project) } : undefined;
 }
 
-/** The project's pixels and given labels in the shape the training engine takes. */
-export function loadTrainingData(project: Project): TrainingData {
+/** The project's pixels and labels (the given ones unless others are passed) in the shape the engine takes. */
+export function loadTrainingData(
+  project: Project,
+  labels: Int32Array = project.getGivenLabels(),
+): TrainingData {
   const px = project.readPixels();
   return {
     pixels: px.pixels,
@@ -20,16 +24,43 @@ export function loadTrainingData(project: Project): TrainingData {
     height: px.height,
     width: px.width,
     channels: px.channels,
-    labels: project.getGivenLabels(),
+    labels,
     numClasses: numClassesOf(project),
   };
 }
 
-/** The given labels and class count without the pixels (for models that never read them in this process). */
-export function trainingLabels(project: Project): Pick<TrainingData, 'labels' | 'numClasses' | 'n'> {
-  const labels = project.getGivenLabels();
-  const numClasses = project.getClasses().reduce((m, c) => Math.max(m, c.id + 1), 0);
-  return { labels, numClasses, n: labels.length };
+/** The labels (the given ones unless others are passed) and class count without the pixels (for models that
+ * never read them in this process). */
+export function trainingLabels(
+  project: Project,
+  labels: Int32Array = project.getGivenLabels(),
+): Pick<TrainingData, 'labels' | 'numClasses' | 'n'> {
+  return { labels, numClasses: numClassesOf(project), n: labels.length };
+}
+
+/** The labels a cross-validation run trains on when not told: the reviewed ones once any decision exists. */
+export function defaultTrainingLabels(project: Project): TrainingLabels {
+  const c = project.decisions.counts();
+  return c.keep + c.relabel + c.exclude > 0 ? 'reviewed' : 'given';
+}
+
+/**
+ * The labels of every sample (by index, in sample order) and the indices a run trains on: the readable images;
+ * with `reviewed`, relabels applied and excluded images left out.
+ */
+export function labelsForTraining(
+  project: Project,
+  which: TrainingLabels,
+): { labels: Int32Array; include: Int32Array; relabeled: number; excluded: number } {
+  const usable = usableIndices(project);
+  if (which === 'given')
+    return { labels: project.getGivenLabels(), include: usable, relabeled: 0, excluded: 0 };
+  const given = project.getGivenLabels();
+  const { labels, excluded } = cleanedLabels(project);
+  const include = usable.filter((s) => !excluded.has(s));
+  let relabeled = 0;
+  for (const s of include) if (labels[s] !== given[s]) relabeled++;
+  return { labels, include, relabeled, excluded: usable.length - include.length };
 }
 
 /**
