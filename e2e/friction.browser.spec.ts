@@ -129,6 +129,7 @@ test("Retrain has the Train page's settings, with the same limits, and starts wi
     await settings.getByLabel('Epochs').fill('3');
     await settings.getByLabel('Batch size').fill('16');
     await settings.getByLabel('Backend').selectOption('wasm');
+    await settings.getByLabel('Augmentation').selectOption('shift');
     let sent: unknown = null;
     await page.route('**/api/retrain', async (route) => {
       sent = route.request().postDataJSON();
@@ -136,7 +137,9 @@ test("Retrain has the Train page's settings, with the same limits, and starts wi
     });
     await page.getByTestId('retrain').click();
     await expect.poll(() => sent).not.toBeNull();
-    expect(sent).toEqual({ config: { model: 'cnn', epochs: 3, batchSize: 16, backend: 'wasm' } });
+    expect(sent).toEqual({
+      config: { model: 'cnn', epochs: 3, batchSize: 16, backend: 'wasm', augment: 'shift' },
+    });
   } finally {
     await context.close();
     await served.stop();

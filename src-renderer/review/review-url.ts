@@ -13,9 +13,14 @@ const STATUSES = ['all', 'decided', 'undecided'] as const;
 const int = (v: string | null): number | undefined =>
   v !== null && /^(0|[1-9]\d{0,8})$/.test(v) ? Number(v) : undefined;
 
+/**
+ * A label-quality score in [0, 1], as a person types it or `String(number)` writes it (tiny scores come out as
+ * `5.2e-8`). A lone `e` (the exclude key typed into the box) or anything else is not a score.
+ */
 const score = (v: string | null): number | undefined => {
-  if (v === null || !/^(0|1|0?\.\d+|1\.0*)$/.test(v)) return undefined;
-  return Number(v);
+  if (v === null || !/^(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(v)) return undefined;
+  const n = Number(v);
+  return n >= 0 && n <= 1 ? n : undefined;
 };
 
 /** Reads `#/review?status=…&given=…&suggested=…&min=…&max=…&set=…&at=…`; anything malformed is left out. */
