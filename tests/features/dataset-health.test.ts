@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HEALTH_TOP, NEAR_DUPLICATE_SIMILARITY, OUTLIER_NEIGHBOURS } from '../../src-shared/health';
 import {
   groupsOf,
+  mostSimilar,
   sameHashLinks,
   scanEmbeddings,
   topOutliers,
@@ -89,6 +90,24 @@ describe('near-duplicates and outliers from embeddings', () => {
       expect(scan.outlierScores[i]).toBeCloseTo(want, 6);
     }
     expect(topOutliers(scan.outlierScores, 3).sort((a, b) => a - b)).toEqual([50, ...far]);
+  });
+
+  it('gives the same answer scanned in shares of query rows (as worker processes share it)', () => {
+    const ix = cosineIndex(matrixOf(bits, n));
+    const shares = [
+      [0, 70],
+      [70, 1],
+      [71, 129],
+    ].map(([first, count]) => scanEmbeddings(ix, { threshold: 0.995, k: 5, maxPairs: 1000, first, count }));
+    expect(Array.from(shares.flatMap((s) => Array.from(s.outlierScores)))).toEqual(
+      Array.from(scan.outlierScores),
+    );
+    expect(
+      mostSimilar(
+        shares.flatMap((s) => s.pairs),
+        1000,
+      ),
+    ).toEqual(scan.pairs);
   });
 
   it('keeps the most similar pairs when more pass the threshold than it may keep', () => {

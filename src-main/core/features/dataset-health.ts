@@ -15,18 +15,21 @@ export interface HealthScanOptions {
   k: number;
   /** The most similar pairs kept (a low threshold must not fill memory with n² pairs). */
   maxPairs: number;
+  /** The query rows this scan covers (default: all), so that worker processes can share one scan. */
+  first?: number;
+  count?: number;
   /** Called after each block of query rows. */
   onProgress?: (done: number, total: number) => void;
 }
 
 export interface HealthScan {
-  /** Near-duplicate pairs (a < b), most similar first, at most maxPairs. */
+  /** Near-duplicate pairs (a < b, a among the query rows), most similar first, at most maxPairs. */
   pairs: SimilarPair[];
   /** True when more pairs than maxPairs passed the threshold. */
   pairsTruncated: boolean;
   /**
    * Per image: 1 − mean cosine similarity to its k nearest other images (Datalab's outlier idea: far from its
-   * neighbours). An all-zero embedding is similar to nothing and scores 1.
+   * neighbours). An all-zero embedding is similar to nothing and scores 1. One per query row.
    */
   outlierScores: Float64Array;
 }
@@ -44,13 +47,15 @@ export function scanEmbeddings(ix: CosineIndex, o: HealthScanOptions): HealthSca
   const n = m.n;
   const k = Math.max(1, Math.min(o.k, n - 1));
   const block = Math.max(1, Math.min(64, Math.floor(BLOCK_VALUES / Math.max(1, n))));
-  const outlierScores = new Float64Array(n).fill(1);
+  const first = o.first ?? 0;
+  const end = Math.min(n, first + (o.count ?? n));
+  const outlierScores = new Float64Array(Math.max(0, end - first)).fill(1);
   let pairs: SimilarPair[] = [];
   let truncated = false;
   const top = new Float64Array(k);
   const q = new Float32Array(m.stride);
-  for (let start = 0; start < n; start += block) {
-    const count = Math.min(block, n - start);
+  for (let start = first; start < end; start += block) {
+    const count = Math.min(block, end - start);
     const mark = m.mark();
     try {
       const w = m.f64(count * m.stride);
@@ -88,7 +93,7 @@ export function scanEmbeddings(ix: CosineIndex, o: HealthScanOptions): HealthSca
             sum += top[t];
             have++;
           }
-        outlierScores[self] = have ? 1 - sum / have : 1;
+        outlierScores[self - first] = have ? 1 - sum / have : 1;
       }
     } finally {
       m.release(mark);
@@ -97,13 +102,14 @@ export function scanEmbeddings(ix: CosineIndex, o: HealthScanOptions): HealthSca
       pairs = mostSimilar(pairs, o.maxPairs);
       truncated = true;
     }
-    o.onProgress?.(start + count, n);
+    o.onProgress?.(start + count - first, end - first);
   }
   if (pairs.length > o.maxPairs) truncated = true;
   return { pairs: mostSimilar(pairs, o.maxPairs), pairsTruncated: truncated, outlierScores };
 }
 
-const mostSimilar = (pairs: SimilarPair[], max: number): SimilarPair[] =>
+/** The `max` most similar pairs, most similar first (ties by index). */
+export const mostSimilar = (pairs: SimilarPair[], max: number): SimilarPair[] =>
   pairs.sort((x, y) => y.similarity - x.similarity || x.a - y.a || x.b - y.b).slice(0, max);
 
 /** Groups of images linked by pairs (connected components), each sorted, groups by their first image. */

@@ -36,6 +36,9 @@ export interface NeighbourQuery {
 export interface HealthJob {
   type: 'health';
   id: number;
+  /** Query rows first … first + count − 1 (pairs with any later row, neighbours among all rows). */
+  first: number;
+  count: number;
   threshold: number;
   k: number;
   maxPairs: number;
@@ -84,7 +87,7 @@ export type FeatureChildMessage =
       id: number;
       pairs: { a: number; b: number; similarity: number }[];
       pairsTruncated: boolean;
-      /** base64 float64, one per image. */
+      /** base64 float64, one per query row. */
       outlierScores: string;
     }
   | { type: 'progress'; id: number; message: string }

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   HEALTH_TOP,
@@ -9,7 +9,15 @@ import {
   type DuplicateGroup,
   type HealthImage,
 } from '../../../src-shared/health';
-import { groupsOf, sameHashLinks, topOutliers, type HealthScan } from '../features/dataset-health';
+import {
+  groupsOf,
+  mostSimilar,
+  sameHashLinks,
+  topOutliers,
+  type HealthScan,
+  type SimilarPair,
+} from '../features/dataset-health';
+import type { HealthJob } from '../features/protocol';
 import { runFeatureJobs } from '../features/feature-pool';
 import type { Project } from '../store/project';
 import { writeEmbeddingMatrix } from './embeddings';
@@ -33,44 +41,74 @@ export function completeEmbeddings(project: Project): { key: string; n: number; 
 export async function scanStoredEmbeddings(
   project: Project,
   e: { key: string; n: number; dim: number },
-  o: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {},
+  o: {
+    workers?: number;
+    signal?: AbortSignal;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<HealthScan> {
   const dir = mkdtempSync(join(tmpdir(), 'relabel-health-'));
   try {
     const matrixPath = join(dir, 'embeddings');
     writeEmbeddingMatrix(project, e, matrixPath);
-    let scan: HealthScan | null = null;
+    // Every worker holds the whole matrix and scans a share of the query rows against it; a few shares per
+    // worker keep them all busy to the end.
+    const workers = Math.max(1, o.workers ?? scanWorkers());
+    const shares = Math.min(e.n, workers * 4);
+    const maxPairs = 20 * e.n + 1000;
+    const jobs: HealthJob[] = Array.from({ length: shares }, (_, j) => {
+      const first = Math.floor((j * e.n) / shares);
+      return {
+        type: 'health',
+        id: j + 1,
+        first,
+        count: Math.floor(((j + 1) * e.n) / shares) - first,
+        threshold: NEAR_DUPLICATE_SIMILARITY,
+        k: OUTLIER_NEIGHBOURS,
+        maxPairs,
+      };
+    });
+    const done = new Map<number, number>();
+    const scores = new Float64Array(e.n);
+    let pairs: SimilarPair[] = [];
+    let truncated = false;
     await runFeatureJobs({
       init: { type: 'init-neighbours', matrixPath },
-      jobs: [
-        {
-          type: 'health',
-          id: 1,
-          threshold: NEAR_DUPLICATE_SIMILARITY,
-          k: OUTLIER_NEIGHBOURS,
-          maxPairs: 20 * e.n + 1000,
-        },
-      ],
-      workers: 1,
+      jobs,
+      workers,
       signal: o.signal,
-      onProgress: (_job, message) => {
-        const [done, total] = message.split('/').map(Number);
-        o.onProgress?.(done, total);
+      onProgress: (job, message) => {
+        done.set(job.id, Number(message.split('/')[0]));
+        o.onProgress?.(
+          [...done.values()].reduce((a, b) => a + b, 0),
+          e.n,
+        );
       },
-      onResult: (_job, r) => {
-        if (r.type !== 'health-scanned') throw new Error(`unexpected ${r.type} answer to a health scan`);
+      onResult: (job, r) => {
+        if (r.type !== 'health-scanned' || job.type !== 'health')
+          throw new Error(`unexpected ${r.type} answer to a health scan`);
         const bytes = Buffer.from(r.outlierScores, 'base64');
-        const scores = new Float64Array(bytes.byteLength / 8);
-        new Uint8Array(scores.buffer).set(bytes);
-        scan = { pairs: r.pairs, pairsTruncated: r.pairsTruncated, outlierScores: scores };
+        const part = new Float64Array(bytes.byteLength / 8);
+        new Uint8Array(part.buffer).set(bytes);
+        scores.set(part, job.first);
+        done.set(job.id, job.count);
+        pairs = pairs.concat(r.pairs);
+        truncated ||= r.pairsTruncated;
+        if (pairs.length > 2 * maxPairs) {
+          pairs = mostSimilar(pairs, maxPairs);
+          truncated = true;
+        }
       },
     });
-    if (!scan) throw new Error('the health scan gave no answer');
-    return scan;
+    if (pairs.length > maxPairs) truncated = true;
+    return { pairs: mostSimilar(pairs, maxPairs), pairsTruncated: truncated, outlierScores: scores };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** One scan worker per core, at most 8: each holds the matrix (about 360 MB per 100,000 images of 1,792 values). */
+const scanWorkers = () => Math.min(availableParallelism(), 8);
 
 /**
  * The health answer: duplicate groups from content hashes (always) and embedding pairs (with a scan), the label
