@@ -36,7 +36,7 @@ export interface Outlier extends HealthImage {
 export interface DatasetHealth {
   /**
    * ok: duplicates and outliers from the embeddings; computing: the scan runs in the background (ask again);
-   * unavailable: no embeddings yet (`message` says how to get them): exact duplicates only.
+   * unavailable: no embeddings yet, or not scanned (`message` says how to get them): exact duplicates only.
    */
   status: 'ok' | 'computing' | 'unavailable';
   message: string | null;
