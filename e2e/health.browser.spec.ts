@@ -63,5 +63,6 @@ test('dataset page: an exact duplicate with conflicting labels, and how to find 
   await expect(group).toContainText('Labels disagree');
   await expect(group.locator('img')).toHaveCount(2);
   await expect(panel.getByTestId('outliers')).toHaveCount(0);
+  await panel.scrollIntoViewIfNeeded();
   await screenshot(page, 'health-01-exact-duplicates', test.info());
 });
