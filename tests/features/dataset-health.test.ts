@@ -228,4 +228,26 @@ describe('the datasetHealth call on a served project', () => {
       await service.close();
     }
   }, 60_000);
+
+  it('closing the service stops a scan still running', async () => {
+    const dir = tempDir();
+    const n = 200;
+    const project = projectWith(
+      dir,
+      Array.from({ length: n }, (_, i) => `h${i}`),
+      Array.from({ length: n }, () => 0),
+    );
+    project.embeddings.saveChunk(
+      project.datasetGeneration,
+      'abc:net/x:96x96',
+      0,
+      DIM,
+      constructed(n, 3).bits,
+    );
+    const path = project.path;
+    project.close();
+    const service = createService({ projectPath: path, annotator: 'tester' });
+    expect((await service.datasetHealth({})).status).toBe('computing');
+    await service.close(); // resolves once the scan's worker is gone (a hang would fail on the test's timeout)
+  }, 60_000);
 });
