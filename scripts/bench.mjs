@@ -2,7 +2,8 @@
 // Runs the benchmarks in bench/ and leaves their tables in bench/results/*.md (copied into README.md by hand).
 //   npm run bench                 all of them (about 30 min on 2 cores, plus many-classes: half an hour or more
 //                                 per trained row and noise level on a loaded 2-core machine)
-//   npm run bench -- find-issues  one of: find-issues, import, many-classes, train, train-fmnist, ui, saliency, server-lag
+//   npm run bench -- find-issues  one of: find-issues, import, many-classes, train, train-fmnist, ui, saliency, server-lag,
+//                                 dataset-health
 //   npm run bench -- models       opt-in, hours on 2 cores: models (baseline/cnn/pretrained on the demo sets),
 //                                 pretrained-100k (embedding 100,000 images; logistic regression on them)
 import { spawnSync } from 'node:child_process';
@@ -20,6 +21,7 @@ const all = [
   'ui',
   'saliency',
   'server-lag',
+  'dataset-health',
 ];
 const optIn = ['models', 'pretrained-100k'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));

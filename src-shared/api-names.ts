@@ -22,6 +22,7 @@ export const API_NAMES = [
   'redo',
   'decisionHistory',
   'neighbours',
+  'datasetHealth',
   'retrain',
   'compareRuns',
   'exportLabels',

@@ -27,6 +27,7 @@ import {
 import { API_NAMES, type ApiName } from './api-names';
 import type { BackendDiagnosis } from './diagnosis';
 import type { ClassEvidence, HoldoutDisagreements, SaliencyResult } from './evidence';
+import type { DatasetHealth } from './health';
 import type { RoundSummary, StopSignal } from './rounds';
 import { cvOverridesSchema, trainOverridesSchema } from './train-config';
 
@@ -230,6 +231,8 @@ export const apiInputs = {
   neighbours: z
     .object({ sampleIndex, count: z.number().int().min(1).max(MAX_NEIGHBOURS).default(DEFAULT_NEIGHBOURS) })
     .strict(),
+  /** Exact and near-duplicate groups and the top outliers, from content hashes and stored embeddings. */
+  datasetHealth: z.object({}).strict(),
   /** Train on the cleaned labels and evaluate before vs after on the same held-out split. */
   retrain: z.object({ config: trainOverridesSchema.default({}) }).strict(),
   compareRuns: z.object({}).strict(),
@@ -294,6 +297,7 @@ export const apiRoles: { readonly [K in ApiName]: Role | ((input: unknown) => Ro
   redo: 'annotator',
   decisionHistory: 'annotator',
   neighbours: 'annotator',
+  datasetHealth: 'annotator',
   retrain: 'owner',
   compareRuns: 'annotator',
   exportLabels: 'owner',
@@ -479,6 +483,7 @@ export interface ApiOutputs {
   redo: UndoResult;
   decisionHistory: DecisionEvent[];
   neighbours: NeighboursResult;
+  datasetHealth: DatasetHealth;
   retrain: { jobId: string };
   compareRuns: Comparison;
   exportLabels: ExportResult;

@@ -33,6 +33,7 @@ const validInputs: { [K in ApiName]: ApiInput<K> } = {
   redo: {},
   decisionHistory: { sampleIndex: 1 },
   neighbours: { sampleIndex: 1 },
+  datasetHealth: {},
   retrain: {},
   compareRuns: {},
   exportLabels: { outDir: '/tmp/x' },

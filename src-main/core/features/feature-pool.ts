@@ -4,7 +4,10 @@ import { workerEntryFor } from '../train/worker-entry';
 import { AbortError } from '../train/trainer';
 import type { FeatureChildMessage, FeatureInit, FeatureJob, FeatureParentMessage } from './protocol';
 
-type Result = Extract<FeatureChildMessage, { type: 'embedded' } | { type: 'fitted' }>;
+type Result = Extract<
+  FeatureChildMessage,
+  { type: 'embedded' } | { type: 'fitted' } | { type: 'health-scanned' }
+>;
 type Ready = Extract<FeatureChildMessage, { type: 'ready' }>;
 type FeatureWorker = Worker<FeatureChildMessage, FeatureParentMessage, FeatureJob>;
 
@@ -39,7 +42,12 @@ export async function runFeatureJobs(
   let remaining = o.jobs.length;
   let failure: Error | null = null;
   let onAbort = () => {};
-  const what = o.init.type === 'init-embed' ? 'embedding worker' : 'logistic-regression worker';
+  const what =
+    o.init.type === 'init-embed'
+      ? 'embedding worker'
+      : o.init.type === 'init-neighbours'
+        ? 'embedding-scan worker'
+        : 'logistic-regression worker';
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -82,6 +90,7 @@ export async function runFeatureJobs(
               break;
             case 'embedded':
             case 'fitted':
+            case 'health-scanned':
               o.onResult(w.job!, m);
               if (--remaining === 0) resolve();
               else next(w);

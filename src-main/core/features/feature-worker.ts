@@ -11,6 +11,7 @@ import { encodeFloat16 } from './float16';
 import type { EmbeddingMatrix } from './linalg';
 import { fitAndPredict } from './logistic-cv';
 import { loadMatrixFile } from './matrix-file';
+import { scanEmbeddings } from './dataset-health';
 import { cosineIndex, nearest, type CosineIndex } from './nearest';
 import type {
   EmbedJob,
@@ -111,7 +112,10 @@ function main(): void {
         process.disconnect();
         return;
       }
-      const id = m.type === 'embed' || m.type === 'logistic' || m.type === 'neighbours' ? m.id : null;
+      const id =
+        m.type === 'embed' || m.type === 'logistic' || m.type === 'neighbours' || m.type === 'health'
+          ? m.id
+          : null;
       try {
         if (m.type === 'init-embed' || m.type === 'init-logistic' || m.type === 'init-neighbours') {
           state = init(m);
@@ -124,7 +128,19 @@ function main(): void {
         else if (m.type === 'logistic' && s.kind === 'logistic') fit(s, m);
         else if (m.type === 'neighbours' && s.kind === 'neighbours')
           send({ type: 'nearest', id: m.id, ...nearest(s.index, m.index, m.count) });
-        else throw new Error(`a ${s.kind} worker cannot run a ${m.type} job`);
+        else if (m.type === 'health' && s.kind === 'neighbours') {
+          const r = scanEmbeddings(s.index, {
+            ...m,
+            onProgress: (done, total) => send({ type: 'progress', id: m.id, message: `${done}/${total}` }),
+          });
+          send({
+            type: 'health-scanned',
+            id: m.id,
+            pairs: r.pairs,
+            pairsTruncated: r.pairsTruncated,
+            outlierScores: Buffer.from(r.outlierScores.buffer).toString('base64'),
+          });
+        } else throw new Error(`a ${s.kind} worker cannot run a ${m.type} job`);
       } catch (e) {
         const err = e as Error;
         send({ type: 'error', id, message: err?.message ?? String(e), stack: err?.stack });

@@ -32,6 +32,18 @@ export interface NeighbourQuery {
   count: number;
 }
 
+/** Scan every pair of the neighbour worker's matrix: near-duplicate pairs and an outlier score per image. */
+export interface HealthJob {
+  type: 'health';
+  id: number;
+  /** Query rows first … first + count − 1 (pairs with any later row, neighbours among all rows). */
+  first: number;
+  count: number;
+  threshold: number;
+  k: number;
+  maxPairs: number;
+}
+
 export interface EmbedJob {
   type: 'embed';
   id: number;
@@ -54,7 +66,7 @@ export interface LogisticJob {
 }
 
 export type FeatureInit = EmbedInit | LogisticInit | NeighbourInit;
-export type FeatureJob = EmbedJob | LogisticJob | NeighbourQuery;
+export type FeatureJob = EmbedJob | LogisticJob | NeighbourQuery | HealthJob;
 export type FeatureParentMessage = FeatureInit | FeatureJob | { type: 'exit' };
 
 export interface LogisticJobResult {
@@ -70,5 +82,13 @@ export type FeatureChildMessage =
   | { type: 'embedded'; id: number; /** base64 uint16 (float16 bits), count × dim. */ data: string }
   | ({ type: 'fitted'; id: number; cpuSeconds: number } & LogisticJobResult)
   | { type: 'nearest'; id: number; indices: number[]; similarities: number[] }
+  | {
+      type: 'health-scanned';
+      id: number;
+      pairs: { a: number; b: number; similarity: number }[];
+      pairsTruncated: boolean;
+      /** base64 float64, one per query row. */
+      outlierScores: string;
+    }
   | { type: 'progress'; id: number; message: string }
   | { type: 'error'; id: number | null; message: string; stack?: string };

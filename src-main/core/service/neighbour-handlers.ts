@@ -1,17 +1,23 @@
 import type { NeighboursResult } from '../../../src-shared/api';
+import { HealthScanner } from '../workflows/dataset-health';
 import { NeighbourFinder } from '../workflows/neighbours';
 import type { Handlers, ServiceContext } from './context';
 import { ServiceError } from './errors';
 
-/** Nearest neighbours of a sample in the review, by embedding; the finder's worker stops with the service. */
+/**
+ * What the stored embeddings answer: nearest neighbours of a sample in the review, and the dataset's duplicates
+ * and outliers (scanned in the background); their worker processes stop with the service.
+ */
 export function neighbourHandlers(ctx: ServiceContext): {
-  handlers: Pick<Handlers, 'neighbours'>;
+  handlers: Pick<Handlers, 'neighbours' | 'datasetHealth'>;
   close: () => Promise<void>;
 } {
   const { project } = ctx;
   const finder = new NeighbourFinder(project);
+  const health = new HealthScanner(project);
   return {
     handlers: {
+      datasetHealth: () => health.current(),
       neighbours: async (input): Promise<NeighboursResult> => {
         const n = project.getDatasetInfo()?.numSamples ?? 0;
         if (input.sampleIndex >= n)
@@ -47,6 +53,8 @@ export function neighbourHandlers(ctx: ServiceContext): {
         };
       },
     },
-    close: () => finder.stop(),
+    close: async () => {
+      await Promise.all([finder.stop(), health.stop()]);
+    },
   };
 }
