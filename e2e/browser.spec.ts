@@ -153,6 +153,8 @@ test('train page: tiny cross-validation with live progress and curves, then find
 test('review: opens on the top-ranked undecided issue with its image, labels and probabilities', async () => {
   await page.getByRole('link', { name: 'Review issues →' }).click();
   await expect(panel(page)).toBeVisible();
+  // The toolbar's stop signal arrives after the issues and may take a row: measure the layout after it.
+  await expect(page.getByTestId('stop-signal')).toBeVisible();
   const first = await currentIssue(page);
   expect(first.rank).toBe(1);
   const image = page.getByTestId('issue-image');
