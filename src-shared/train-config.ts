@@ -53,6 +53,14 @@ export const trainConfigSchema = z
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
+/**
+ * A stored `augment` in today's terms: runs made before augmentation modes stored a boolean (true = left–right
+ * mirroring). Anything else is returned as it is.
+ */
+export function augmentModeOf(stored: unknown): unknown {
+  return typeof stored === 'boolean' ? (stored ? 'flip' : 'none') : stored;
+}
+
 /** What a caller may pass: any subset of the options; the rest come from the engine's defaults. */
 export const trainOverridesSchema = trainConfigSchema.partial().strict();
 

@@ -1,4 +1,5 @@
 import { AUGMENT_MODES, BACKEND_CHOICES, MODEL_NAMES, type TrainConfig } from '../../src-shared/domain';
+import { augmentModeOf } from '../../src-shared/train-config';
 
 /** What the training settings form edits: the options a user picks, for a cross-validation run or a retrain. */
 export interface TrainSettings {
@@ -63,8 +64,7 @@ function stripUnknown(c: Partial<TrainConfig> & Record<string, unknown>): Partia
   }
   if (typeof c.classWeights === 'boolean') known.classWeights = c.classWeights;
   if ((BACKEND_CHOICES as readonly unknown[]).includes(c.backend)) known.backend = c.backend;
-  // A run stored before augmentation modes has a boolean here (true = mirroring).
-  const augment: unknown = typeof c.augment === 'boolean' ? (c.augment ? 'flip' : 'none') : c.augment;
+  const augment = augmentModeOf(c.augment);
   if ((AUGMENT_MODES as readonly unknown[]).includes(augment))
     known.augment = augment as TrainConfig['augment'];
   return known;

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { ModelName, TrainConfig } from '../../../src-shared/domain';
-import { TRAIN_LIMITS, trainConfigSchema } from '../../../src-shared/train-config';
+import { TRAIN_LIMITS, augmentModeOf, trainConfigSchema } from '../../../src-shared/train-config';
 import { formatZodIssues } from '../../../src-shared/validate';
 
 /** What the defaults depend on: the number of classes of the dataset to train on. */
@@ -56,7 +56,8 @@ export function validateTrainConfig(c: TrainConfig): void {
  */
 export function storedTrainConfig(stored: Record<string, unknown>): Partial<TrainConfig> {
   const out = { ...stored } as Partial<TrainConfig> & Record<string, unknown>;
-  if (typeof stored.augment === 'boolean') out.augment = stored.augment ? 'flip' : 'none';
+  if (typeof stored.augment === 'boolean')
+    out.augment = augmentModeOf(stored.augment) as TrainConfig['augment'];
   if (stored.calibration === undefined) out.calibration = 'none';
   return out;
 }
