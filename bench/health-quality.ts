@@ -54,7 +54,7 @@ const BASE = Number(values.count);
 const SIZE = 64;
 const BAG = 8;
 const PER_KIND = { exact: 40, reencode: 30, shift: 30, brighten: 30, bag: 20, noise: 10 };
-const THRESHOLDS = [0.85, 0.88, 0.9, 0.92, 0.93, 0.94, 0.95, 0.96, 0.97, 0.98, 0.99];
+const THRESHOLDS = [0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.975, 0.98, 0.985, 0.99, 0.995];
 const LOOKALIKE_MAD = 8;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const load = () =>
@@ -189,6 +189,7 @@ let embedLoad = '';
 let backboneLabel = '';
 let hashes: string[];
 let scan: ReturnType<typeof scanEmbeddings>;
+let emb: { dim: number; values: Float32Array };
 try {
   const before = load();
   const t = Date.now();
@@ -203,7 +204,8 @@ try {
   backboneLabel = e.label;
   log(`embedded: ${e.notes.join('; ')}`);
   hashes = p.getSamples().map((s) => s.hash);
-  const { dim, values: rows } = readEmbeddings(p, e.key);
+  emb = readEmbeddings(p, e.key);
+  const { dim, values: rows } = emb;
   const bits = encodeFloat16(rows);
   const m = EmbeddingMatrix.create(n, dim, (r, stride) => {
     for (let i = 0; i < n; i++) r.set(bits.subarray(i * dim, (i + 1) * dim), i * stride);
@@ -254,6 +256,8 @@ function at(t: number) {
     (x) => groupOf.get(x.i) !== undefined && groupOf.get(x.i) === groupOf.get(x.of),
   ).length;
   const disagreeTrue = disagree.filter((g) => g.some((i) => items[i].flipped)).length;
+  const largest = Math.max(0, ...groups.map((g) => g.length));
+  const inDisagree = disagree.reduce((a, g) => a + g.length, 0);
   const perKind = (k: Kind) => pct(found.filter((x) => x.kind === k).length, PER_KIND[k]);
   return {
     flagged: pairs.length,
@@ -266,6 +270,8 @@ function at(t: number) {
     conflictGroups: disagree.length,
     conflictPrecision: pct(disagreeTrue, disagree.length),
     conflictRecall: pct(conflictFound, flippedPlanted.length),
+    largest,
+    inDisagree,
   };
 }
 
@@ -286,6 +292,33 @@ const simsOf = (kind: Kind) =>
     .map((x) => simOf.get(key(x.i, x.of)) ?? 0)
     .sort((a, b) => a - b);
 
+/**
+ * A planted outlier's score had it been the only one of its kind: 1 − mean cosine similarity to its k nearest
+ * images that are not planted outliers; its rank among the other images' scores (1 = the most outlying).
+ */
+function loneRanks(kind: Kind): number[] {
+  const { dim, values: v } = emb;
+  const norm = (i: number) => Math.hypot(...v.subarray(i * dim, (i + 1) * dim)) || 1;
+  const norms = Float64Array.from({ length: n }, (_, i) => norm(i));
+  const others = items.flatMap((_, i) => (outlierPlanted.has(i) ? [] : [i]));
+  const baseScores = others.map((i) => scan.outlierScores[i]).sort((a, b) => b - a);
+  return items
+    .flatMap((it, i) => (it.kind === kind ? [i] : []))
+    .map((i) => {
+      const sims = others
+        .map((j) => {
+          let dot = 0;
+          for (let d = 0; d < dim; d++) dot += v[i * dim + d] * v[j * dim + d];
+          return dot / (norms[i] * norms[j]);
+        })
+        .sort((a, b) => b - a)
+        .slice(0, OUTLIER_NEIGHBOURS);
+      const score = 1 - sims.reduce((a, b) => a + b, 0) / sims.length;
+      return baseScores.filter((s) => s > score).length + 1;
+    })
+    .sort((a, b) => a - b);
+}
+
 const doc = at(NEAR_DUPLICATE_SIMILARITY);
 const nearTotal = PER_KIND.reencode + PER_KIND.shift + PER_KIND.brighten;
 const lines = [
@@ -300,23 +333,29 @@ const lines = [
   '',
   '| issue type | planted | flagged | precision | recall | note |',
   '|---|---|---|---|---|---|',
-  `| exact duplicates (same content hash) | ${PER_KIND.exact} pairs | ${hashGroups.length} groups | ${pct(hashGroupsPlanted, hashGroups.length)} | ${pct(exactFound, PER_KIND.exact)} | groups not planted: ${hashGroups.length - hashGroupsPlanted} (identical images in Fashion-MNIST itself) |`,
+  `| exact duplicates (same content hash) | ${PER_KIND.exact} pairs | ${hashGroups.length} groups | ${pct(hashGroupsPlanted, hashGroups.length)} | ${pct(exactFound, PER_KIND.exact)} | unplanted groups (identical images in Fashion-MNIST itself): ${hashGroups.length - hashGroupsPlanted} |`,
   `| near-duplicates (pairs, other hash) | ${nearTotal} pairs | ${doc.flagged} pairs | ${doc.precision} (${doc.precisionWithLookalikes} counting look-alikes) | ${doc.recall} | recall re-encoded / shifted / brightened: ${doc.perKind} |`,
-  `| duplicate groups with conflicting labels | ${PER_KIND.exact / 2 + nearTotal / 2} | ${doc.conflictGroups} groups | ${doc.conflictPrecision} | ${doc.conflictRecall} | a flipped copy counts when it shares a group with its original |`,
+  `| duplicate groups with conflicting labels | ${PER_KIND.exact / 2 + nearTotal / 2} | ${doc.conflictGroups} groups (${doc.inDisagree} images) | ${doc.conflictPrecision} | ${doc.conflictRecall} | a flipped copy counts when it shares a group with its original |`,
   `| outliers (top ${HEALTH_TOP}) | ${outlierPlanted.size} (${PER_KIND.bag} bags, ${PER_KIND.noise} noise) | ${HEALTH_TOP} | ${pct(inTop(top), HEALTH_TOP)} | ${pct(inTop(top), outlierPlanted.size)} | bags ${inTop(top, 'bag')}/${PER_KIND.bag}, noise ${inTop(top, 'noise')}/${PER_KIND.noise}; top ${outlierPlanted.size}: precision ${pct(inTop(topK), outlierPlanted.size)} |`,
   '',
   `Outlier ranks (1 = most outlying) of the bags: median ${median(ranks('bag'))}, worst ${ranks('bag').at(-1)}; of the noise images: ${ranks('noise').join(', ')}.`,
+  `Had each been the only one of its kind (score over its ${OUTLIER_NEIGHBOURS} nearest images that are not planted outliers), ` +
+    `it would rank among the other images: bags median ${median(loneRanks('bag'))} (${loneRanks('bag').filter((r) => r <= HEALTH_TOP).length}/${PER_KIND.bag} in the top ${HEALTH_TOP}), ` +
+    `noise ${loneRanks('noise').join(', ')}.`,
   `Cosine similarity of the planted pairs (min / median): re-encoded ${simsOf('reencode')[0].toFixed(3)} / ${median(simsOf('reencode')).toFixed(3)}, ` +
     `shifted ${simsOf('shift')[0].toFixed(3)} / ${median(simsOf('shift')).toFixed(3)}, brightened ${simsOf('brighten')[0].toFixed(3)} / ${median(simsOf('brighten')).toFixed(3)} ` +
-    `(0 = below ${THRESHOLDS[0]}).`,
+    `(0 = below ${THRESHOLDS[0]}).` +
+    (scan.pairsTruncated
+      ? ` The scan kept the ${scan.pairs.length.toLocaleString('en')} most similar pairs (20 per image): rows whose flagged count reaches that are lower bounds.`
+      : ''),
   '',
   '**Near-duplicate threshold** (pairs with different content hashes; "look-alike": an unplanted pair whose 28 px sources differ by < 8/255 per pixel on average):',
   '',
-  '| cosine ≥ | flagged pairs | precision | precision counting look-alikes | recall | recall re-encoded / shifted / brightened | unplanted (look-alike) | conflicting-label groups | their precision | their recall |',
-  '|---|---|---|---|---|---|---|---|---|---|',
+  '| cosine ≥ | flagged pairs | precision | precision counting look-alikes | recall | recall re-encoded / shifted / brightened | unplanted (look-alike) | largest group | conflicting-label groups (images in them) | their precision | their recall |',
+  '|---|---|---|---|---|---|---|---|---|---|---|',
   ...THRESHOLDS.map((t) => {
     const r = at(t);
-    return `| ${t} | ${r.flagged} | ${r.precision} | ${r.precisionWithLookalikes} | ${r.recall} | ${r.perKind} | ${r.unplanted} (${r.lookalikes}) | ${r.conflictGroups} | ${r.conflictPrecision} | ${r.conflictRecall} |`;
+    return `| ${t} | ${r.flagged} | ${r.precision} | ${r.precisionWithLookalikes} | ${r.recall} | ${r.perKind} | ${r.unplanted} (${r.lookalikes}) | ${r.largest} | ${r.conflictGroups} (${r.inDisagree}) | ${r.conflictPrecision} | ${r.conflictRecall} |`;
   }),
   '',
 ];

@@ -19,6 +19,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { defaultFilterBy, DEFAULT_RANKED_BY, FILTER_BY_METHODS } from '../src-shared/domain';
+import { findLabelIssues } from '../src-main/core/clean';
 import { NOISE_TRUTH_FILE, writeDemoDataset } from '../src-main/core/dataset/demo';
 import { importDataset } from '../src-main/core/dataset/import';
 import { Project } from '../src-main/core/store/project';
@@ -177,7 +179,40 @@ function measure(
   };
 }
 
+/**
+ * The same round's run ranked with every filter (what `relabel issues --filter-by X` would queue instead): the labels
+ * the round questioned (earlier rounds' relabels applied), images decided in earlier rounds left out. One step only:
+ * later rounds trained on what the default filter's queue fixed.
+ */
+function otherFilters(p: Project, truth: Set<number>, r: number): string[] {
+  const sets = p.issues.roundSets();
+  const set = sets[r - 1];
+  const earlier = new Set(
+    sets
+      .slice(0, r - 1)
+      .flatMap((s) => p.issues.page(s.id, { status: 'decided' }, 0, Number.MAX_SAFE_INTEGER).rows)
+      .map((x) => x.sampleIndex),
+  );
+  const given = p.getGivenLabels();
+  const labels = Int32Array.from(given, (l, i) => (earlier.has(i) && truth.has(i) ? 1 - l : l));
+  const probs = p.runs.probs(set.runId)!.values;
+  const foundBefore = [...earlier].filter((i) => truth.has(i)).length;
+  return FILTER_BY_METHODS.map((filterBy) => {
+    const flagged = Array.from(
+      findLabelIssues(labels, Float64Array.from(probs), 2, { filterBy, rankedBy: DEFAULT_RANKED_BY }),
+    ).filter((i) => !earlier.has(i));
+    const hits = flagged.filter((i) => truth.has(i)).length;
+    const found = foundBefore + hits;
+    return (
+      `| ${Math.round((truth.size / given.length) * 100)}% | ${r} | ${filterBy}${filterBy === defaultFilterBy(2) ? ' (default)' : ''} | ` +
+      `${flagged.length} | ${(hits / Math.max(1, flagged.length)).toFixed(3)} | ${(found / truth.size).toFixed(3)} | ` +
+      `${((earlier.size + flagged.length) / Math.max(1, found)).toFixed(3)} |`
+    );
+  });
+}
+
 const table: string[] = [];
+const filterTable: string[] = [];
 const diagnosis: string[] = [];
 for (const noise of values.noise.split(',').map(Number)) {
   const { project, flipped, stateFile } = await prepare(noise);
@@ -200,6 +235,7 @@ for (const noise of values.noise.split(',').map(Number)) {
           `${m.recall.toFixed(3)} | ${m.reviewsPerFlip.toFixed(3)} | ${m.oofAccuracy.toFixed(4)} | ${m.estimatedLeft ?? '–'} | ` +
           `${t.seconds.toFixed(0)}${t.resumed ? ' (resumed)' : ''} | ${t.loadBefore} → ${t.loadAfter} |`,
       );
+      filterTable.push(...otherFilters(p, flipped, r));
       if (r === maxRounds) {
         diagnosis.push(
           `- ${Math.round(noise * 100)}% flips: after round ${r}, ${m.missed} of ${flipped.size} flips never reached the queue; ` +
@@ -225,6 +261,13 @@ const md = [
   ...table,
   '',
   ...diagnosis,
+  '',
+  "The same runs ranked with each cleanlab filter (`relabel issues --filter-by X` on the round's run; images decided in " +
+    'earlier rounds left out). One step only: every round trained on what the default queue of the round before fixed.',
+  '',
+  '| flips | round | filter | flagged | precision | cum. recall | reviews per flip found (cum.) |',
+  '|---|---|---|---|---|---|---|',
+  ...filterTable,
   '',
 ].join('\n');
 mkdirSync(join(here, 'results'), { recursive: true });
