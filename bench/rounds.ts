@@ -68,6 +68,8 @@ interface Row {
   recall: number;
   reviewsPerFlip: number;
   estimatedLeft: number | null;
+  /** The true flips among the images still undecided when the queue was made (what the estimate estimates). */
+  flipsLeft: number;
   oofAccuracy: number;
   timing: RoundTiming;
 }
@@ -172,6 +174,7 @@ function measure(
     recall: found / truth.size,
     reviewsPerFlip: reviewedIdx.length / Math.max(1, found),
     estimatedLeft: set.estimatedErrors,
+    flipsLeft: truth.size - found + hits,
     oofAccuracy: correct / Math.max(1, scored),
     timing,
     missed,
@@ -232,7 +235,7 @@ for (const noise of values.noise.split(',').map(Number)) {
       const t = m.timing;
       table.push(
         `| ${Math.round(noise * 100)}% (${flipped.size}) | ${r} | ${m.labels} | ${m.flagged} | ${m.precision.toFixed(3)} | ` +
-          `${m.recall.toFixed(3)} | ${m.reviewsPerFlip.toFixed(3)} | ${m.oofAccuracy.toFixed(4)} | ${m.estimatedLeft ?? '–'} | ` +
+          `${m.recall.toFixed(3)} | ${m.reviewsPerFlip.toFixed(3)} | ${m.oofAccuracy.toFixed(4)} | ${m.estimatedLeft ?? '–'} | ${m.flipsLeft} | ` +
           `${t.seconds.toFixed(0)}${t.resumed ? ' (resumed)' : ''} | ${t.loadBefore} → ${t.loadAfter} |`,
       );
       filterTable.push(...otherFilters(p, flipped, r));
@@ -256,8 +259,8 @@ const md = [
     `default model and settings as \`relabel train\` runs them, default filter; the simulated annotator answers every ` +
     `queued issue from noise_truth.txt. ${cpus().length} cores (shared: see the load averages).`,
   '',
-  '| flips | round | labels | flagged | precision | cum. recall | reviews per flip found (cum.) | OOF accuracy vs truth | est. errors left | train + issues (s) | load avg (1/5/15 min) before → after |',
-  '|---|---|---|---|---|---|---|---|---|---|---|',
+  '| flips | round | labels | flagged | precision | cum. recall | reviews per flip found (cum.) | OOF accuracy vs truth | est. errors left (cleanlab) | true flips left | train + issues (s) | load avg (1/5/15 min) before → after |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...table,
   '',
   ...diagnosis,
