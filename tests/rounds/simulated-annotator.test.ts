@@ -97,6 +97,9 @@ describe('the simulated annotator', () => {
     await exportLabels(p, out);
     const exported = readFileSync(join(out, 'label_train.txt'), 'utf8').trim().split('\n').map(Number);
     expect(exported).toEqual(clean);
+    // The audit trail names the simulated annotator on every decision.
+    const audit = JSON.parse(readFileSync(join(out, 'decisions.json'), 'utf8')) as { annotator: string }[];
+    expect(audit.map((d) => d.annotator)).toEqual(Array(5).fill('simulated'));
     p.close();
   });
 
