@@ -4,7 +4,7 @@
  * (worker processes), with the 100,000-image time extrapolated by n². The data are synthetic (clustered
  * non-negative rows with planted copies + 0.1 % noise and planted far-off rows): the recall columns check that the
  * scan finds what was planted, not how well a threshold suits real MobileNetV2 embeddings (that needs a
- * Fashion-MNIST run with injected duplicates, still to do).
+ * Fashion-MNIST run with injected duplicates: bench/health-quality.ts).
  *
  * Run: npx tsx bench/dataset-health.ts   (writes bench/results/dataset-health.md)
  */

@@ -3,7 +3,9 @@
 //   npm run bench                 all of them (about 30 min on 2 cores, plus many-classes: half an hour or more
 //                                 per trained row and noise level on a loaded 2-core machine)
 //   npm run bench -- find-issues  one of: find-issues, import, many-classes, train, train-fmnist, ui, saliency, server-lag,
-//                                 dataset-health
+//                                 dataset-health, health-quality (embeds 2,660 images: ~10 min on 2 cores), rounds
+//                                 (cleaning rounds 1–3 with the simulated annotator on 10,000 Fashion-MNIST images,
+//                                 10% and 20% flips: six cross-validation runs; resumable from /tmp)
 //   npm run bench -- models       opt-in, hours on 2 cores: models (baseline/cnn/pretrained on the demo sets),
 //                                 pretrained-100k (embedding 100,000 images; logistic regression on them)
 import { spawnSync } from 'node:child_process';
@@ -22,6 +24,8 @@ const all = [
   'saliency',
   'server-lag',
   'dataset-health',
+  'health-quality',
+  'rounds',
 ];
 const optIn = ['models', 'pretrained-100k'];
 const chosen = process.argv.slice(2).filter((a) => !a.startsWith('-'));
