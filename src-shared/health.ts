@@ -8,7 +8,7 @@ import type { Decision } from './domain';
 export const NEAR_DUPLICATE_SIMILARITY = 0.95;
 /** Nearest neighbours the outlier score averages over. */
 export const OUTLIER_NEIGHBOURS = 10;
-/** Duplicate groups and outliers one answer lists. */
+/** Duplicate groups and outliers one answer lists; also how many top outliers the review lists as issues. */
 export const HEALTH_TOP = 50;
 
 export interface HealthImage {
