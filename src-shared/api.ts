@@ -8,7 +8,6 @@
 import { z } from 'zod';
 import {
   DECISION_ACTIONS,
-  DEFAULT_FILTER_BY,
   MAX_AVERAGED_RUNS,
   DEFAULT_RANKED_BY,
   DEFAULT_ISSUE_TYPE,
@@ -165,7 +164,8 @@ export const apiInputs = {
     .object({
       runId: z.number().int().min(1).optional(),
       runIds: z.array(z.number().int().min(1)).min(2).max(MAX_AVERAGED_RUNS).optional(),
-      filterBy: filterBySchema.default(DEFAULT_FILTER_BY),
+      /** Default: `defaultFilterBy` of the dataset's class count. */
+      filterBy: filterBySchema.optional(),
       rankedBy: rankedBySchema.default(DEFAULT_RANKED_BY),
     })
     .strict()

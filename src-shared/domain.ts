@@ -104,7 +104,17 @@ export const FILTER_BY_METHODS = [
   'low_normalized_margin',
 ] as const;
 export type FilterBy = (typeof FILTER_BY_METHODS)[number];
-export const DEFAULT_FILTER_BY: FilterBy = FILTER_BY_METHODS[0];
+/** cleanlab's own default (`relabel find-issues`, the parity tool, keeps it). */
+export const CLEANLAB_DEFAULT_FILTER_BY: FilterBy = FILTER_BY_METHODS[0];
+
+/**
+ * The filter a project ranks issues with unless told otherwise, by its number of classes: cleanlab's default
+ * for two; low_self_confidence from three on, where prune_by_noise_rate floods the queue with false alarms
+ * (README, "Many classes": 10-class Fashion-MNIST, the same probabilities scored with each filter).
+ */
+export function defaultFilterBy(numClasses: number): FilterBy {
+  return numClasses >= 3 ? 'low_self_confidence' : CLEANLAB_DEFAULT_FILTER_BY;
+}
 
 /** cleanlab's label quality scores (`rank_by`); the first is cleanlab's default. */
 export const RANKED_BY_METHODS = [

@@ -3,7 +3,7 @@ import { DEFAULT_LIMITS } from '../../core/limits';
 import { intOption } from '../options';
 import { out } from '../terminal';
 import {
-  DEFAULT_FILTER_BY,
+  CLEANLAB_DEFAULT_FILTER_BY,
   DEFAULT_RANKED_BY,
   FILTER_BY_METHODS,
   RANKED_BY_METHODS,
@@ -27,7 +27,7 @@ export interface FindIssuesOptions {
 }
 
 function parseFilterBy(value: string | undefined): FilterBy {
-  const v = value ?? DEFAULT_FILTER_BY;
+  const v = value ?? CLEANLAB_DEFAULT_FILTER_BY;
   if (!(FILTER_BY_METHODS as readonly string[]).includes(v)) {
     throw new Error(`--filter-by must be one of ${FILTER_BY_METHODS.join(', ')}; got '${v}'`);
   }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import {
-  DEFAULT_FILTER_BY,
+  defaultFilterBy,
   DEFAULT_RANKED_BY,
   FILTER_BY_METHODS,
   MAX_AVERAGED_RUNS,
@@ -46,9 +46,8 @@ export function register(program: Command): void {
     )
     .option(
       '--filter-by <method>',
-      FILTER_BY_METHODS.join('|'),
+      `${FILTER_BY_METHODS.join('|')} (default: ${defaultFilterBy(2)} for 2 classes, ${defaultFilterBy(3)} for 3 or more)`,
       choiceOption('--filter-by', FILTER_BY_METHODS),
-      DEFAULT_FILTER_BY,
     )
     .option(
       '--ranked-by <method>',
@@ -66,7 +65,7 @@ export function register(program: Command): void {
         project: string;
         run?: number;
         runs?: number[];
-        filterBy: FilterBy;
+        filterBy?: FilterBy;
         rankedBy: RankedBy;
         out?: string;
         health?: boolean;

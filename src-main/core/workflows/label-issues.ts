@@ -1,4 +1,4 @@
-import type { FilterBy, IssueSetInfo, RankedBy } from '../../../src-shared/domain';
+import { defaultFilterBy, type FilterBy, type IssueSetInfo, type RankedBy } from '../../../src-shared/domain';
 import { findLabelIssues, getLabelQualityScores, offDiagonalIssueRows, suggestedLabels } from '../clean';
 import { ProjectError } from '../store/errors';
 import type { Project } from '../store/project';
@@ -63,7 +63,7 @@ export function issueSetProbabilities(project: Project, set: IssueSetInfo) {
 
 /**
  * Confident learning over a run's out-of-fold probabilities (or several runs' averaged, `runIds`): finds the label
- * issues with `filterBy`, ranks them by `rankedBy` quality (most suspicious first) and stores them as the review
+ * issues with `filterBy` (default: the one for its class count), ranks them by `rankedBy` quality (most suspicious first) and stores them as the review
  * queue, recording which runs it used.
  *
  * A run on the reviewed labels makes a later round: the labels questioned are the reviewed ones (excluded images
@@ -73,7 +73,7 @@ export function issueSetProbabilities(project: Project, set: IssueSetInfo) {
  */
 export function computeIssueSet(
   project: Project,
-  opts: { runId?: number; runIds?: number[]; filterBy: FilterBy; rankedBy: RankedBy },
+  opts: { runId?: number; runIds?: number[]; filterBy?: FilterBy; rankedBy: RankedBy },
 ): IssueSetInfo {
   const several = opts.runIds && opts.runIds.length > 1 ? opts.runIds : undefined;
   const { run, probs } = several
@@ -83,6 +83,7 @@ export function computeIssueSet(
   const current = reviewed ? cleanedLabels(project) : null;
   const sampleLabels = current?.labels ?? project.getGivenLabels();
   const k = probs.numClasses;
+  const filterBy = opts.filterBy ?? defaultFilterBy(k);
   // Rows the run has no prediction for (unreadable or excluded images) take no part; `rows` maps back to samples.
   const rows = Int32Array.from(sampleLabels.keys()).filter(
     (i) => Number.isFinite(probs.values[i * k]) && !current?.excluded.has(i),
@@ -90,7 +91,7 @@ export function computeIssueSet(
   const labels = Int32Array.from(rows, (i) => sampleLabels[i]);
   const predProbs = new Float64Array(rows.length * k);
   rows.forEach((sample, r) => predProbs.set(probs.values.subarray(sample * k, sample * k + k), r * k));
-  const ranked = findLabelIssues(labels, predProbs, k, { filterBy: opts.filterBy, rankedBy: opts.rankedBy });
+  const ranked = findLabelIssues(labels, predProbs, k, { filterBy, rankedBy: opts.rankedBy });
   const quality = getLabelQualityScores(labels, predProbs, k, opts.rankedBy);
   const suggested = suggestedLabels(predProbs, k);
   const undecided = (r: number) => !current?.decided.has(rows[r]);
@@ -102,7 +103,7 @@ export function computeIssueSet(
   const refs = project.sampleRefsAt(queued.map((r) => rows[r]));
   return project.issues.save(
     run.id,
-    opts.filterBy,
+    filterBy,
     opts.rankedBy,
     queued.map((r, i) => ({
       sampleIndex: rows[r],

@@ -1,4 +1,4 @@
-import { DEFAULT_FILTER_BY, DEFAULT_RANKED_BY, type IssueSetInfo } from '../../../src-shared/domain';
+import { DEFAULT_RANKED_BY, type IssueSetInfo } from '../../../src-shared/domain';
 import type { CvOverrides } from '../../../src-shared/train-config';
 import type { BackboneSpec } from '../features/backbone-spec';
 import type { Project } from '../store/project';
@@ -8,7 +8,7 @@ import { computeIssueSet } from './label-issues';
 /**
  * What "Train" means for a user, on the Train page and in `relabel train` alike: K-fold cross-validation for
  * out-of-fold probabilities (on the reviewed labels once decisions exist), then confident learning with the
- * default method ranks the label issues, which become the review queue of the next cleaning round.
+ * default method for its class count ranks the label issues, which become the review queue of the next cleaning round.
  */
 export async function trainAndRankIssues(
   project: Project,
@@ -23,7 +23,6 @@ export async function trainAndRankIssues(
   cb.onRunFinished?.(runId);
   const issueSet = computeIssueSet(project, {
     runId,
-    filterBy: DEFAULT_FILTER_BY,
     rankedBy: DEFAULT_RANKED_BY,
   });
   return { runId, issueSet };
