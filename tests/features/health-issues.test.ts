@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HEALTH_TOP } from '../../src-shared/health';
+import { HEALTH_TOP, outlierIssueCount } from '../../src-shared/health';
 import { writeIssuesCsv, ISSUES_CSV_HEADER } from '../../src-main/core/export/issues-csv';
-import { scanEmbeddings } from '../../src-main/core/features/dataset-health';
+import { scanEmbeddings, type HealthScan } from '../../src-main/core/features/dataset-health';
 import { EmbeddingMatrix } from '../../src-main/core/features/linalg';
 import { cosineIndex } from '../../src-main/core/features/nearest';
 import { createService } from '../../src-main/core/service';
@@ -148,6 +148,39 @@ describe('duplicates as issues of the review', () => {
   });
 });
 
+describe('the outlier cut', () => {
+  it('lists HEALTH_TOP outliers, at most 2 % of the images and at least one', () => {
+    expect([1, 10, 200, 2_500, 100_000].map(outlierIssueCount)).toEqual([1, 1, 4, HEALTH_TOP, HEALTH_TOP]);
+  });
+});
+
+describe('issues.csv with an embedding scan', () => {
+  it('adds near-duplicates (their partners) and outliers to the rows and their types', () => {
+    const dir = tempDir();
+    const project = constructedProject(dir);
+    try {
+      const outlierScores = new Float64Array(30).fill(0.1);
+      outlierScores[3] = 0.9; // a label issue too
+      const scan: HealthScan = {
+        pairs: [{ a: 12, b: 14, similarity: 0.97 }], // joins 14 to the exact pair {4, 12}
+        pairsTruncated: false,
+        outlierScores,
+      };
+      const out = join(dir, 'issues.csv');
+      writeIssuesCsv(project, project.issues.latest()!.id, out, scan);
+      const lines = readFileSync(out, 'utf8').trim().split('\n').slice(1);
+      expect(lines[1]).toBe('2,3,img3.png,0,1,0.02,label;outlier,');
+      expect(lines).toContain(',4,img4.png,0,,,duplicate,12;14');
+      expect(lines).toContain(',14,img14.png,0,,,duplicate,4;12');
+      // Label issues 25 and 3, then 6 and 20 (25 is listed), 8 and 9, 4, 12 and 14; the one outlier (2 % of 30)
+      // is image 3, already listed.
+      expect(lines).toHaveLength(2 + 2 + 2 + 3);
+    } finally {
+      project.close();
+    }
+  });
+});
+
 describe('outliers and near-duplicates as issues', () => {
   it('lists the top outliers by score and near-duplicate partners, from the embedding scan', () => {
     const n = 200;
@@ -162,7 +195,8 @@ describe('outliers and near-duplicates as issues', () => {
       givenLabel: i % 2,
     }));
     const h = healthIssuesOf(samples, scan);
-    expect(h.outliers).toHaveLength(HEALTH_TOP);
+    expect(h.outliers).toHaveLength(outlierIssueCount(n));
+    expect(outlierIssueCount(n)).toBe(4); // 2 % of 200
     expect(h.outliers.slice(0, 3).sort((a, b) => a - b)).toEqual([50, ...far]);
     for (let j = 1; j < h.outliers.length; j++)
       expect(h.outlierScoreOf.get(h.outliers[j])!).toBeLessThanOrEqual(
@@ -206,7 +240,7 @@ describe('outliers and near-duplicates as issues', () => {
         page = await service.getIssues({ filter: { type: 'outlier' } });
       }
       expect(page.health?.status).toBe('ok');
-      expect(page.total).toBe(HEALTH_TOP);
+      expect(page.total).toBe(4);
       expect(
         page.issues
           .slice(0, 3)

@@ -1,5 +1,5 @@
 import type { DuplicatePartner, IssueType } from '../../../src-shared/domain';
-import { HEALTH_TOP } from '../../../src-shared/health';
+import { outlierIssueCount } from '../../../src-shared/health';
 import { argmaxRow } from '../clean/numpy-float';
 import { rowScorer } from '../clean/rank';
 import {
@@ -19,7 +19,7 @@ import type { Project } from '../store/project';
 export interface HealthIssues {
   /** Members of duplicate groups in review order: group by group (labels disagreeing first), by index inside. */
   duplicates: number[];
-  /** The top HEALTH_TOP outliers, highest score first (none without a scan). */
+  /** The top outliers (outlierIssueCount), highest score first (none without a scan). */
   outliers: number[];
   groupOf: Map<number, RankedGroup>;
   outlierScoreOf: Map<number, number>;
@@ -37,7 +37,7 @@ export function healthIssuesOf(
   const groups = rankedDuplicateGroups(hashes, labels, scan?.pairs ?? []);
   const groupOf = new Map<number, RankedGroup>();
   for (const g of groups) for (const i of g.members) groupOf.set(i, g);
-  const outliers = scan ? topOutliers(scan.outlierScores, HEALTH_TOP) : [];
+  const outliers = scan ? topOutliers(scan.outlierScores, outlierIssueCount(samples.length)) : [];
   return {
     duplicates: groups.flatMap((g) => g.members),
     outliers,
