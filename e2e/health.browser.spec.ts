@@ -90,9 +90,12 @@ test('review: the duplicate filter lists the pair, shows the partner beside the 
   await expect(page.getByTestId('issue-types')).toHaveCount(0);
   await expect(page.getByTestId('duplicate-partners')).toHaveCount(0);
 
-  await page.getByTestId('issue-type-filter').selectOption('duplicate');
+  // The Dataset page's duplicates panel links to the duplicate filter of the review.
+  await gotoRoute(page, 'dataset');
+  await page.getByTestId('review-duplicates').click();
   await settled(page);
-  await expect(page).toHaveURL(/type=duplicate/);
+  await expect(page).toHaveURL(/#\/review\?type=duplicate/);
+  await expect(page.getByTestId('issue-type-filter')).toHaveValue('duplicate');
   await expect(panel(page)).toHaveAttribute('data-sample-index', '0');
   await expect(page.getByTestId('issue-types')).toHaveText('Duplicate');
   const partners = page.getByTestId('duplicate-partners');
