@@ -81,6 +81,7 @@ export function register(program: Command): void {
             rankedBy: opts.rankedBy,
           });
           const n = project.requireDataset().numSamples;
+          let listed = '';
           if (opts.out) {
             const e = opts.health ? completeEmbeddings(project) : null;
             if (opts.health && !e)
@@ -91,14 +92,15 @@ export function register(program: Command): void {
               scan = await scanStoredEmbeddings(project, e, { onProgress: (done) => progress.tick(done) });
               progress.done();
             }
-            writeIssuesCsv(project, set.id, opts.out, scan);
+            const { duplicates, outliers } = writeIssuesCsv(project, set.id, opts.out, scan);
+            listed = ` with ${duplicates} duplicate${duplicates === 1 ? '' : 's'}${scan ? ` and ${outliers} outlier${outliers === 1 ? '' : 's'}` : ''}`;
           }
           out(
             `Round ${set.round}: ${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (set.runIds.length > 1
                 ? ` on the average of runs ${set.runIds.map((r) => `#${r}`).join(', ')}`
                 : '') +
-              (opts.out ? `; written to ${opts.out}` : '') +
+              (opts.out ? `; written to ${opts.out}${listed}` : '') +
               '\n' +
               newQueueNote(project, set.id) +
               nextHint(['serve', '--project', project.path], 'Review them:'),

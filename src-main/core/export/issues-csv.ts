@@ -36,14 +36,14 @@ interface CsvRow {
 /**
  * Writes an issue set as issues.csv (atomically): its label issues in rank order, then the dataset's other
  * duplicates (conflicting labels first) and outliers. Exact duplicates always; near-duplicates and outliers
- * from `scan` (the embedding scan), when given.
+ * from `scan` (the embedding scan), when given. Answers how many duplicates and outliers it lists.
  */
 export function writeIssuesCsv(
   project: Project,
   setId: number,
   outFile: string,
   scan: HealthScan | null = null,
-): void {
+): { duplicates: number; outliers: number } {
   const { rows } = project.issues.page(setId, { status: 'all' }, 0, Number.MAX_SAFE_INTEGER);
   const h = healthIssuesOf(project.getSamples(), scan);
   const labelRows = new Map(rows.map((r) => [r.sampleIndex, r]));
@@ -56,6 +56,7 @@ export function writeIssuesCsv(
         .map((r) => csvLine(COLUMNS.map(([, value]) => value(r))))
         .join(''),
   );
+  return { duplicates: h.duplicates.length, outliers: h.outliers.length };
 }
 
 function csvRow(h: HealthIssues, index: number, label: IssueRow | undefined): CsvRow {
