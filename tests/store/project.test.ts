@@ -83,6 +83,22 @@ describe('project file', () => {
 });
 
 describe('dataset import', () => {
+  it('gives each generation its own given labels, also to a second connection, and copies they may change', () => {
+    const dir = tempDir();
+    const p = makeProject(dir, [0, 1, 1, 0]);
+    const labels = p.getGivenLabels();
+    labels[0] = 7;
+    expect(Array.from(p.getGivenLabels())).toEqual([0, 1, 1, 0]);
+    // Another process re-imports: this connection sees the new generation's labels on its next read.
+    const other = Project.open(p.path);
+    importLabels(other, [1, 0, 0, 1, 1]);
+    other.close();
+    expect(Array.from(p.getGivenLabels())).toEqual([1, 0, 0, 1, 1]);
+    importLabels(p, [1, 1]);
+    expect(Array.from(p.getGivenLabels())).toEqual([1, 1]);
+    p.close();
+  });
+
   it('stores samples, labels, classes, pixels and thumbnails', () => {
     const dir = tempDir();
     const p = makeProject(dir, [0, 1, 1, 0, 1]);

@@ -60,6 +60,12 @@ export class Project {
   readonly models: RunModelStore;
   readonly classEvidence: ClassEvidenceStore;
   readonly embeddings: EmbeddingStore;
+  /**
+   * The live generation's given labels, read once: a generation's labels never change (an import writes a new
+   * generation, and a generation number is never live twice), and turning 100,000 rows into JavaScript values
+   * costs a served project's only thread 0.1–0.3 s on every ranking.
+   */
+  private givenLabelsOf: { gen: number; labels: Int32Array } | null = null;
 
   private constructor(
     readonly path: string,
@@ -322,11 +328,15 @@ export class Project {
 
   getGivenLabels(): Int32Array {
     return readSnapshot(this.db, () => {
-      const rows = this.db
-        .prepare(`SELECT given_label AS l FROM samples WHERE gen = ? ORDER BY idx`)
-        .raw()
-        .all(this.datasetGeneration) as [number][];
-      return Int32Array.from(rows, (r) => r[0]);
+      const gen = this.datasetGeneration;
+      if (this.givenLabelsOf?.gen !== gen) {
+        const labels = this.db
+          .prepare(`SELECT given_label FROM samples WHERE gen = ? ORDER BY idx`)
+          .pluck()
+          .all(gen) as number[];
+        this.givenLabelsOf = { gen, labels: Int32Array.from(labels) };
+      }
+      return this.givenLabelsOf.labels.slice();
     });
   }
 

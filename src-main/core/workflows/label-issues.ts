@@ -85,12 +85,19 @@ export function computeIssueSet(
   const k = probs.numClasses;
   const filterBy = opts.filterBy ?? defaultFilterBy(k);
   // Rows the run has no prediction for (unreadable or excluded images) take no part; `rows` maps back to samples.
-  const rows = Int32Array.from(sampleLabels.keys()).filter(
-    (i) => Number.isFinite(probs.values[i * k]) && !current?.excluded.has(i),
-  );
-  const labels = Int32Array.from(rows, (i) => sampleLabels[i]);
-  const predProbs = new Float64Array(rows.length * k);
-  rows.forEach((sample, r) => predProbs.set(probs.values.subarray(sample * k, sample * k + k), r * k));
+  // Plain loops: this runs on a served project's only thread, over every sample.
+  const taking = new Int32Array(sampleLabels.length);
+  let n = 0;
+  for (let i = 0; i < sampleLabels.length; i++)
+    if (Number.isFinite(probs.values[i * k]) && !current?.excluded.has(i)) taking[n++] = i;
+  const rows = taking.subarray(0, n);
+  const labels = new Int32Array(n);
+  const predProbs = new Float64Array(n * k);
+  for (let r = 0; r < n; r++) {
+    const sample = rows[r];
+    labels[r] = sampleLabels[sample];
+    for (let c = 0; c < k; c++) predProbs[r * k + c] = probs.values[sample * k + c];
+  }
   const ranked = findLabelIssues(labels, predProbs, k, { filterBy, rankedBy: opts.rankedBy });
   const quality = getLabelQualityScores(labels, predProbs, k, opts.rankedBy);
   const suggested = suggestedLabels(predProbs, k);
