@@ -6,6 +6,7 @@
  * tests/features/dataset-health.test.ts; it needs a pretrained run, which the pretrained spec pays for.)
  * Needs `npm run build` (CLI + renderer) and Chromium at /usr/bin/chromium.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import {
   copyFileSync,
@@ -57,11 +58,12 @@ test.beforeAll(async ({ browser }: { browser: Browser }) => {
   relabel(['import-probs', '--project', projectPath, '--csv', join(workDir, 'probs.csv')]);
   relabel(['issues', '--project', projectPath, '--filter-by', 'predicted_neq_given']);
   served = await startServe(projectPath, 'e2e');
-  page = await browser.newPage();
+  // A context of its own: axe-core checks pages of a context (browser.newPage() has none it may use).
+  page = await (await browser.newContext()).newPage();
 });
 
 test.afterAll(async () => {
-  await page?.close();
+  await page?.context().close();
   await served?.stop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
@@ -105,6 +107,9 @@ test('review: the duplicate filter lists the pair, shows the partner beside the 
   await expect(partner).toHaveAttribute('data-index', '1');
   await expect(partner).toContainText('Undecided');
   await screenshot(page, 'health-02-duplicate-review', test.info());
+  // The badges and the partner column pass the WCAG 2 A/AA rules (colour contrast included), as every page does.
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`))).toEqual([]);
 
   // Keep image 0 (the partner beside image 1 then shows it), exclude its copy with the other label.
   await page.keyboard.press('q'); // keep image 0
