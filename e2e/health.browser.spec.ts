@@ -110,6 +110,7 @@ test('review: the duplicate filter lists the pair, shows the partner beside the 
   // The badges and the partner column pass the WCAG 2 A/AA rules (colour contrast included), as every page does.
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(axe.violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`))).toEqual([]);
+  await expect(page.getByTestId('issue-reason')).toHaveText('The model agrees with the given label (90.0%).');
 
   // Keep image 0 (the partner beside image 1 then shows it), exclude its copy with the other label.
   await page.keyboard.press('q'); // keep image 0
