@@ -1,4 +1,4 @@
-import type { DuplicatePartner, IssueType } from '../../../src-shared/domain';
+import type { DuplicatePartner, IssueType, RankedBy } from '../../../src-shared/domain';
 import { outlierIssueCount } from '../../../src-shared/health';
 import { argmaxRow } from '../clean/numpy-float';
 import { rowScorer } from '../clean/rank';
@@ -123,7 +123,5 @@ export function pageOf(
 }
 
 /** A ranking method's scorer over a run's out-of-fold probabilities. */
-export const modelOf = (
-  probs: { k: number; values: Float32Array } | null,
-  rankedBy: Parameters<typeof rowScorer>[2],
-) => (probs ? { ...probs, score: rowScorer(probs.values, probs.k, rankedBy) } : null);
+export const modelOf = (probs: { k: number; values: Float32Array } | null, rankedBy: RankedBy) =>
+  probs ? { ...probs, score: rowScorer(probs.values, probs.k, rankedBy) } : null;
