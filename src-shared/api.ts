@@ -10,7 +10,9 @@ import {
   DECISION_ACTIONS,
   MAX_AVERAGED_RUNS,
   DEFAULT_RANKED_BY,
+  DEFAULT_ISSUE_TYPE,
   FILTER_BY_METHODS,
+  ISSUE_TYPES,
   RANKED_BY_METHODS,
   type ClassInfo,
   type DatasetInfo,
@@ -91,6 +93,8 @@ const setId = z.number().int().min(1).optional();
 
 export const issueFilterSchema = z
   .object({
+    /** Which issues: label issues of the set (default), or the dataset's duplicates or outliers. */
+    type: z.enum(ISSUE_TYPES).default(DEFAULT_ISSUE_TYPE),
     givenClass: classId.optional(),
     suggestedClass: classId.optional(),
     status: z.enum(ISSUE_STATUSES).default('all'),
@@ -115,6 +119,12 @@ const acceptSelection = z.object({
 const selects = (s: { maxQuality?: number; sampleIndices?: number[] }) =>
   s.maxQuality !== undefined || s.sampleIndices !== undefined;
 const selectsMessage = { message: 'give maxQuality, sampleIndices or both', path: ['maxQuality'] };
+/** Suggestions are accepted from a set's label issues: a duplicate or outlier is decided one by one (decide). */
+const labelIssuesOnly = (s: { filter: { type: string } }) => s.filter.type === DEFAULT_ISSUE_TYPE;
+const labelIssuesOnlyMessage = {
+  message: `suggestions are accepted from label issues only (filter type '${DEFAULT_ISSUE_TYPE}'); decide duplicates and outliers with decide`,
+  path: ['filter', 'type'],
+};
 
 export const apiInputs = {
   /** Everything the shell needs to draw: dataset, classes, counts, runs, review progress. */
@@ -221,9 +231,14 @@ export const apiInputs = {
   acceptSuggestions: acceptSelection
     .extend({ includeDecided: z.boolean().default(false), requestId, by: reviewer.optional(), focus })
     .strict()
-    .refine(selects, selectsMessage),
+    .refine(selects, selectsMessage)
+    .refine(labelIssuesOnly, labelIssuesOnlyMessage),
   /** How many issues acceptSuggestions would change: undecided ones, and decided ones (by anyone, by others). */
-  previewAccept: acceptSelection.extend({ by: reviewer.optional() }).strict().refine(selects, selectsMessage),
+  previewAccept: acceptSelection
+    .extend({ by: reviewer.optional() })
+    .strict()
+    .refine(selects, selectsMessage)
+    .refine(labelIssuesOnly, labelIssuesOnlyMessage),
   undo: z.object({ requestId, by: reviewer.optional(), focus }).strict(),
   redo: z.object({ requestId, by: reviewer.optional(), focus }).strict(),
   decisionHistory: z.object({ sampleIndex }).strict(),
@@ -368,6 +383,11 @@ export interface IssuePage {
   offset: number;
   issues: LabelIssue[];
   counts: ReviewCounts;
+  /**
+   * For the duplicate and outlier types: whether a finished embedding scan is behind them (ok), it runs
+   * (computing), or there is none (unavailable: exact duplicates only; `message` says why). Null for label issues.
+   */
+  health: Pick<DatasetHealth, 'status' | 'message' | 'progress'> | null;
 }
 
 export interface DecideResult {

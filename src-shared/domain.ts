@@ -211,12 +211,33 @@ export interface RunSummary {
   notes: string[];
 }
 
-/** One suspected label issue of an issue set, in review order. */
+/**
+ * The kinds of issue the review lists, each with its own filter and named in issues.csv: `label` (confident
+ * learning on the issue set's run: the default view), `duplicate` (a member of an exact- or near-duplicate
+ * group) and `outlier` (among the top outliers by embedding). One image may be several.
+ */
+export const ISSUE_TYPES = ['label', 'duplicate', 'outlier'] as const;
+export type IssueType = (typeof ISSUE_TYPES)[number];
+export const DEFAULT_ISSUE_TYPE: IssueType = 'label';
+
+/** Another member of an issue's duplicate group, as the review shows it beside the image. */
+export interface DuplicatePartner {
+  index: number;
+  path: string;
+  givenLabel: number;
+  decision: Decision | null;
+  /** Same file content as the issue's image (else a near-duplicate by embedding similarity). */
+  exact: boolean;
+}
+
+/** One issue of an issue set, in review order: a suspected label issue and/or a duplicate or outlier. */
 export interface LabelIssue {
+  /** Its place in the listed type's order (label issues: confident learning's rank). */
   rank: number;
   sampleIndex: number;
   path: string;
   givenLabel: number;
+  /** The model's label (argmax of the out-of-fold probabilities, also for a duplicate or outlier). */
   suggestedLabel: number;
   /** Label quality score (lower = more suspicious), per the set's ranking method. */
   quality: number;
@@ -225,6 +246,12 @@ export interface LabelIssue {
   decision: Decision | null;
   /** The annotator of another review session that has this issue on screen right now, if any. */
   claimedBy: string | null;
+  /** Every type this image is an issue of, in ISSUE_TYPES order. */
+  types: IssueType[];
+  /** The other members of its duplicate group (none unless `types` has `duplicate`). */
+  partners: DuplicatePartner[];
+  /** Its outlier score (see src-shared/health.ts) when `types` has `outlier`, else null. */
+  outlierScore: number | null;
 }
 
 /** Most cross-validation runs one issue set may average. */

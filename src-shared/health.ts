@@ -15,6 +15,15 @@ export const NEAR_DUPLICATE_SIMILARITY = 0.98;
 export const OUTLIER_NEIGHBOURS = 10;
 /** Duplicate groups and outliers one answer lists. */
 export const HEALTH_TOP = 50;
+/** The share of a dataset at most that the review lists as outlier issues. */
+export const OUTLIER_ISSUE_SHARE = 0.02;
+
+/**
+ * How many top outliers the review lists as issues: HEALTH_TOP, but at most OUTLIER_ISSUE_SHARE of the images
+ * (at least one), so that a small dataset is not all outliers.
+ */
+export const outlierIssueCount = (images: number): number =>
+  Math.min(HEALTH_TOP, Math.max(1, Math.ceil(images * OUTLIER_ISSUE_SHARE)));
 
 export interface HealthImage {
   index: number;

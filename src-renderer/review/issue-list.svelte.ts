@@ -1,5 +1,5 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- the index map is bookkeeping, deliberately not reactive */
-import type { ApiInput, RelabelApi } from '../../src-shared/api';
+import type { ApiInput, IssuePage, RelabelApi } from '../../src-shared/api';
 import type { Decision, IssueSetInfo, LabelIssue } from '../../src-shared/domain';
 
 export type IssueFilter = NonNullable<ApiInput<'getIssues'>['filter']> & {
@@ -47,6 +47,8 @@ export class IssueList {
   set = $state<IssueSetInfo | null>(null);
   /** Every matching issue is loaded. */
   complete = $state(false);
+  /** For duplicates and outliers: whether the embedding scan behind them is done (see IssuePage.health). */
+  health = $state<IssuePage['health']>(null);
 
   private bySample = new Map<number, ReviewItem>();
   private more: Promise<void> | null = null;
@@ -74,6 +76,7 @@ export class IssueList {
     this.query = query;
     this.set = page.set;
     this.total = page.total;
+    this.health = page.health;
     this.items = [];
     this.bySample.clear();
     this.append(page.issues);

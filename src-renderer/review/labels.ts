@@ -1,8 +1,15 @@
-import type { ClassInfo, Decision } from '../../src-shared/domain';
+import type { ClassInfo, Decision, IssueType } from '../../src-shared/domain';
 import { classTitleOf } from '../lib/classes';
 import type { SaveState } from './review-state.svelte';
 
 export const classLabel = classTitleOf;
+
+/** What the review calls each issue type: the filter's choices and the issue's badges. */
+export const ISSUE_TYPE_TITLES: Record<IssueType, { filter: string; badge: string }> = {
+  label: { filter: 'Label issues', badge: 'Label issue' },
+  duplicate: { filter: 'Duplicates', badge: 'Duplicate' },
+  outlier: { filter: 'Outliers', badge: 'Outlier' },
+};
 
 /** "Kept", "Relabeled → 3 · cat", "Excluded", "Undecided". */
 export function decisionText(classes: ClassInfo[], d: Decision | null): string {

@@ -1,3 +1,4 @@
+import { DEFAULT_ISSUE_TYPE, ISSUE_TYPES, type IssueType } from '../../src-shared/domain';
 import type { IssueFilter } from './issue-list.svelte';
 
 /** Where the review is: filter, issue set and the issue on screen, as the page URL keeps it across reloads. */
@@ -23,7 +24,7 @@ const score = (v: string | null): number | undefined => {
   return n >= 0 && n <= 1 ? n : undefined;
 };
 
-/** Reads `#/review?status=…&given=…&suggested=…&min=…&max=…&set=…&at=…`; anything malformed is left out. */
+/** Reads `#/review?type=…&status=…&given=…&suggested=…&min=…&max=…&set=…&at=…`; anything malformed is left out. */
 export function placeFromParams(params: URLSearchParams): ReviewPlace {
   const status = params.get('status');
   const filter: IssueFilter = {
@@ -31,6 +32,9 @@ export function placeFromParams(params: URLSearchParams): ReviewPlace {
       ? (status as IssueFilter['status'])
       : 'all',
   };
+  const type = params.get('type');
+  if ((ISSUE_TYPES as readonly string[]).includes(type ?? '') && type !== DEFAULT_ISSUE_TYPE)
+    filter.type = type as IssueType;
   const given = int(params.get('given'));
   const suggested = int(params.get('suggested'));
   const min = score(params.get('min'));
@@ -51,6 +55,7 @@ export function placeFromParams(params: URLSearchParams): ReviewPlace {
 export function paramsFromPlace(place: ReviewPlace): URLSearchParams {
   const p = new URLSearchParams();
   const f = place.filter;
+  if (f.type !== undefined && f.type !== DEFAULT_ISSUE_TYPE) p.set('type', f.type);
   if (f.status !== 'all') p.set('status', f.status);
   if (f.givenClass !== undefined) p.set('given', String(f.givenClass));
   if (f.suggestedClass !== undefined) p.set('suggested', String(f.suggestedClass));

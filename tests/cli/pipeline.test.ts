@@ -74,7 +74,9 @@ describe('relabel CLI pipeline', () => {
       'Issue set #2 is now the review queue; the 1 earlier issue set and every decision stay available',
     );
     const rows = readFileSync(issuesCsv, 'utf8').trim().split('\n');
-    expect(rows[0]).toBe('rank,index,file,given_label,suggested_label,label_quality');
+    expect(rows[0]).toBe(
+      'rank,index,file,given_label,suggested_label,label_quality,issue_types,duplicate_of',
+    );
     expect(rows.length).toBeGreaterThan(1);
     const first = rows[1].split(',');
     expect(first[0]).toBe('1');

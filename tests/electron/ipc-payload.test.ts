@@ -28,7 +28,7 @@ describe('IPC payload validation', () => {
   it('validates the input once, in the service, and fills in defaults', async () => {
     expect(parseApiInput('getIssues', {})).toEqual({
       ok: true,
-      input: { filter: { status: 'all' }, offset: 0, limit: 50 },
+      input: { filter: { type: 'label', status: 'all' }, offset: 0, limit: 50 },
     });
     expect(parseApiInput('getIssues', { limit: 5000 })).toEqual({
       ok: false,

@@ -27,6 +27,9 @@ const issue = (
       }
     : null,
   claimedBy: null,
+  types: ['label'],
+  partners: [],
+  outlierScore: null,
 });
 
 describe('intentFor', () => {

@@ -43,3 +43,18 @@ describe('the review place in the URL', () => {
     expect(back.at).toBe(41);
   });
 });
+
+describe('the issue type in the URL', () => {
+  it('keeps a duplicate or outlier filter, leaves the default (label issues) out, and ignores unknown types', () => {
+    for (const type of ['duplicate', 'outlier'] as const) {
+      const params = paramsFromPlace({ filter: { status: 'all', type } });
+      expect(params.get('type')).toBe(type);
+      expect(placeFromParams(params).filter).toEqual({ status: 'all', type });
+    }
+    expect(paramsFromPlace({ filter: { status: 'all', type: 'label' } }).toString()).toBe('');
+    expect(placeFromParams(new URLSearchParams('type=label')).filter).toEqual({ status: 'all' });
+    expect(placeFromParams(new URLSearchParams('type=blurry&status=decided')).filter).toEqual({
+      status: 'decided',
+    });
+  });
+});

@@ -11,6 +11,8 @@ import {
 import { writeIssuesCsv, ISSUES_CSV_HEADER } from '../../core/export/issues-csv';
 import { Project } from '../../core/store/project';
 import { computeIssueSet } from '../../core/workflows/label-issues';
+import { completeEmbeddings, scanStoredEmbeddings } from '../../core/workflows/dataset-health';
+import { createProgress } from '../progress';
 import { choiceOption, intOption } from '../options';
 import { nextHint } from '../invocation';
 import { newQueueNote } from '../queue-note';
@@ -54,14 +56,19 @@ export function register(program: Command): void {
       DEFAULT_RANKED_BY,
     )
     .option('--out <file>', `also write the ranked issues as CSV (${ISSUES_CSV_HEADER.join(',')})`)
+    .option(
+      '--health',
+      'with --out: also list near-duplicates and outliers from the stored embeddings (compares every pair of images, minutes on 100,000); exact duplicates are always listed',
+    )
     .action(
-      (opts: {
+      async (opts: {
         project: string;
         run?: number;
         runs?: number[];
         filterBy?: FilterBy;
         rankedBy: RankedBy;
         out?: string;
+        health?: boolean;
       }) => {
         if (opts.run !== undefined && opts.runs !== undefined)
           throw new Error('give --run or --runs, not both');
@@ -74,13 +81,26 @@ export function register(program: Command): void {
             rankedBy: opts.rankedBy,
           });
           const n = project.requireDataset().numSamples;
-          if (opts.out) writeIssuesCsv(project, set.id, opts.out);
+          let listed = '';
+          if (opts.out) {
+            const e = opts.health ? completeEmbeddings(project) : null;
+            if (opts.health && !e)
+              out('No embeddings of every image yet (train --model pretrained): exact duplicates only.\n');
+            let scan = null;
+            if (e) {
+              const progress = createProgress('comparing embeddings', e.n);
+              scan = await scanStoredEmbeddings(project, e, { onProgress: (done) => progress.tick(done) });
+              progress.done();
+            }
+            const { duplicates, outliers } = writeIssuesCsv(project, set.id, opts.out, scan);
+            listed = ` with ${duplicates} duplicate${duplicates === 1 ? '' : 's'}${scan ? ` and ${outliers} outlier${outliers === 1 ? '' : 's'}` : ''}`;
+          }
           out(
             `Round ${set.round}: ${set.count} label issues among ${n} images (${((100 * set.count) / n).toFixed(1)}%), ${set.filterBy}, ranked by ${set.rankedBy}` +
               (set.runIds.length > 1
                 ? ` on the average of runs ${set.runIds.map((r) => `#${r}`).join(', ')}`
                 : '') +
-              (opts.out ? `; written to ${opts.out}` : '') +
+              (opts.out ? `; written to ${opts.out}${listed}` : '') +
               '\n' +
               newQueueNote(project, set.id) +
               nextHint(['serve', '--project', project.path], 'Review them:'),

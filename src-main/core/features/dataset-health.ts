@@ -160,3 +160,51 @@ export function topOutliers(scores: Float64Array, count: number): number[] {
     .sort((a, b) => scores[b] - scores[a] || a - b)
     .slice(0, count);
 }
+
+/** A duplicate group as the health answer and the review order it. */
+export interface RankedGroup {
+  /** Image indices, ascending. */
+  members: number[];
+  /** Every member has the same content hash. */
+  exact: boolean;
+  /** The lowest similarity of the pairs linking it (1 for exact duplicates). */
+  similarity: number;
+  /** Its members' given labels differ: one of them is wrong whatever a model says. */
+  labelsDisagree: boolean;
+}
+
+/**
+ * Duplicate groups from same-hash links and near-duplicate pairs, in review order: groups whose labels
+ * disagree first, then the largest, then the most similar, then by first image.
+ */
+export function rankedDuplicateGroups(
+  hashes: readonly string[],
+  labels: readonly number[],
+  pairs: readonly SimilarPair[],
+): RankedGroup[] {
+  const components = groupsOf([...sameHashLinks(hashes), ...pairs.map((p): [number, number] => [p.a, p.b])]);
+  const groupOf = new Map<number, number>();
+  components.forEach((members, g) => members.forEach((i) => groupOf.set(i, g)));
+  const lowestOf = new Float64Array(components.length).fill(1);
+  for (const p of pairs) {
+    const g = groupOf.get(p.a)!;
+    lowestOf[g] = Math.min(lowestOf[g], p.similarity);
+  }
+  return components
+    .map((members, g): RankedGroup => {
+      const exact = members.every((i) => hashes[i] === hashes[members[0]]);
+      return {
+        members,
+        exact,
+        similarity: exact ? 1 : lowestOf[g],
+        labelsDisagree: new Set(members.map((i) => labels[i])).size > 1,
+      };
+    })
+    .sort(
+      (x, y) =>
+        Number(y.labelsDisagree) - Number(x.labelsDisagree) ||
+        y.members.length - x.members.length ||
+        y.similarity - x.similarity ||
+        x.members[0] - y.members[0],
+    );
+}

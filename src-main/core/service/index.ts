@@ -88,7 +88,7 @@ export function createService(opts: ServiceOptions): OwnedService {
   const handlers: Handlers = {
     ...projectHandlers(ctx),
     ...trainingHandlers(ctx),
-    ...issueHandlers(ctx),
+    ...issueHandlers(ctx, neighbours.health),
     ...decisionHandlers(ctx),
     ...neighbours.handlers,
     ...evidence.handlers,

@@ -10,12 +10,15 @@ import { ServiceError } from './errors';
  */
 export function neighbourHandlers(ctx: ServiceContext): {
   handlers: Pick<Handlers, 'neighbours' | 'datasetHealth'>;
+  /** The dataset's embedding scan, which the review's duplicate and outlier issues also use. */
+  health: HealthScanner;
   close: () => Promise<void>;
 } {
   const { project } = ctx;
   const finder = new NeighbourFinder(project);
   const health = new HealthScanner(project);
   return {
+    health,
     handlers: {
       datasetHealth: () => health.current(),
       neighbours: async (input): Promise<NeighboursResult> => {

@@ -10,9 +10,8 @@ import {
   type HealthImage,
 } from '../../../src-shared/health';
 import {
-  groupsOf,
   mostSimilar,
-  sameHashLinks,
+  rankedDuplicateGroups,
   topOutliers,
   type HealthScan,
   type SimilarPair,
@@ -25,6 +24,12 @@ import { backboneLabelOfKey } from './neighbours';
 
 export const NO_EMBEDDINGS_MESSAGE =
   'no image embeddings yet: train with the pretrained model (relabel train --model pretrained) to find near-duplicates and outliers; exact duplicates (same file content) are listed';
+
+export const NOT_SCANNED_MESSAGE =
+  'the embeddings are not scanned yet: open the Dataset page, or the duplicate or outlier filter of the review';
+
+/** What a health answer says about the embedding scan. */
+export type HealthState = Pick<DatasetHealth, 'status' | 'message' | 'progress' | 'backbone'>;
 
 /** The backbone whose embeddings cover every image of the live dataset, or null. */
 export function completeEmbeddings(project: Project): { key: string; n: number; dim: number } | null {
@@ -117,34 +122,13 @@ const scanWorkers = () => Math.min(availableParallelism(), 8);
 export function datasetHealthOf(
   project: Project,
   scan: HealthScan | null,
-  state: Pick<DatasetHealth, 'status' | 'message' | 'progress' | 'backbone'>,
+  state: HealthState,
 ): DatasetHealth {
   const samples = project.getSamples();
-  const hashes = samples.map((s) => s.hash);
-  const links: [number, number][] = [
-    ...sameHashLinks(hashes),
-    ...(scan?.pairs ?? []).map((p): [number, number] => [p.a, p.b]),
-  ];
-  const components = groupsOf(links);
-  const groupOf = new Map<number, number>();
-  components.forEach((members, g) => members.forEach((i) => groupOf.set(i, g)));
-  const lowestOf = new Float64Array(components.length).fill(1);
-  for (const p of scan?.pairs ?? []) {
-    const g = groupOf.get(p.a)!;
-    lowestOf[g] = Math.min(lowestOf[g], p.similarity);
-  }
-  const groups = components.map((members, g) => {
-    const exact = members.every((i) => hashes[i] === hashes[members[0]]);
-    const lowest = exact ? 1 : lowestOf[g];
-    const labels = new Set(members.map((i) => samples[i].givenLabel));
-    return { members, kind: exact ? ('exact' as const) : ('near' as const), similarity: lowest, labels };
-  });
-  groups.sort(
-    (x, y) =>
-      Number(y.labels.size > 1) - Number(x.labels.size > 1) ||
-      y.members.length - x.members.length ||
-      y.similarity - x.similarity ||
-      x.members[0] - y.members[0],
+  const groups = rankedDuplicateGroups(
+    samples.map((s) => s.hash),
+    samples.map((s) => s.givenLabel),
+    scan?.pairs ?? [],
   );
   const shown = groups.slice(0, HEALTH_TOP);
   const outlierIdx = scan ? topOutliers(scan.outlierScores, HEALTH_TOP) : [];
@@ -162,9 +146,9 @@ export function datasetHealthOf(
     threshold: NEAR_DUPLICATE_SIMILARITY,
     neighbours: OUTLIER_NEIGHBOURS,
     duplicateGroups: shown.map((g): DuplicateGroup => ({
-      kind: g.kind,
+      kind: g.exact ? 'exact' : 'near',
       similarity: g.similarity,
-      labelsDisagree: g.labels.size > 1,
+      labelsDisagree: g.labelsDisagree,
       members: g.members.map(image),
     })),
     totalDuplicateGroups: groups.length,
@@ -211,37 +195,47 @@ export class HealthScanner {
   constructor(private readonly project: Project) {}
 
   current(): DatasetHealth {
+    const { scan, ...state } = this.state();
+    return datasetHealthOf(this.project, scan, state);
+  }
+
+  /**
+   * The finished scan of the live dataset's embeddings (null while there is none) and what the answer says about
+   * it. `start`: begin the scan if it has not begun (else a project not scanned yet answers `unavailable`).
+   */
+  state(start = true): { scan: HealthScan | null } & HealthState {
     const e = completeEmbeddings(this.project);
     if (!e)
-      return datasetHealthOf(this.project, null, {
+      return {
+        scan: null,
         status: 'unavailable',
         message: NO_EMBEDDINGS_MESSAGE,
         progress: null,
         backbone: null,
-      });
+      };
     const key = `${this.project.datasetGeneration}:${e.key}`;
-    if (this.failure && key === this.key) {
+    if (this.failure && key === this.key && start) {
       // Report a failed scan once; the next call tries again.
       const failed = this.failure;
       this.failure = null;
       this.key = null;
       throw failed;
     }
-    if (key !== this.key) this.start(key, e);
     const backbone = backboneLabelOfKey(e.key);
+    if (key !== this.key) {
+      if (!start)
+        return { scan: null, status: 'unavailable', message: NOT_SCANNED_MESSAGE, progress: null, backbone };
+      this.start(key, e);
+    }
     if (this.scan)
-      return datasetHealthOf(this.project, this.scan, {
-        status: 'ok',
-        message: null,
-        progress: { done: e.n, total: e.n },
-        backbone,
-      });
-    return datasetHealthOf(this.project, null, {
+      return { scan: this.scan, status: 'ok', message: null, progress: { done: e.n, total: e.n }, backbone };
+    return {
+      scan: null,
       status: 'computing',
       message: `comparing every pair of ${e.n} image embeddings in the background`,
       progress: { ...this.progress },
       backbone,
-    });
+    };
   }
 
   private start(key: string, e: { key: string; n: number; dim: number }): void {
