@@ -108,12 +108,15 @@ export type FilterBy = (typeof FILTER_BY_METHODS)[number];
 export const CLEANLAB_DEFAULT_FILTER_BY: FilterBy = FILTER_BY_METHODS[0];
 
 /**
- * The filter a project ranks issues with unless told otherwise, by its number of classes: cleanlab's default
- * for two; low_self_confidence from three on, where prune_by_noise_rate floods the queue with false alarms
- * (README, "Many classes": 10-class Fashion-MNIST, the same probabilities scored with each filter).
+ * The filter a project ranks issues with unless told otherwise, by its number of classes (README, "Which
+ * issue filter by default": the same probabilities scored with every filter). Two classes: every image whose
+ * out-of-fold prediction disagrees with its label — the queue cleanlab's default would show, in the same order,
+ * continued to where the model stops disagreeing (recall 0.99 instead of 0.77 at equal or better precision on
+ * Fashion-MNIST); the stop signal tells the annotator when the rest is not worth it. Three or more:
+ * low_self_confidence, the only filter that keeps precision ≥ 0.70 at recall ≥ 0.90 on 10-class Fashion-MNIST.
  */
 export function defaultFilterBy(numClasses: number): FilterBy {
-  return numClasses >= 3 ? 'low_self_confidence' : CLEANLAB_DEFAULT_FILTER_BY;
+  return numClasses >= 3 ? 'low_self_confidence' : 'predicted_neq_given';
 }
 
 /** cleanlab's label quality scores (`rank_by`); the first is cleanlab's default. */

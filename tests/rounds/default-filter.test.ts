@@ -37,8 +37,8 @@ function project(k: number, n: number) {
 }
 
 describe('the default issue filter', () => {
-  it("is cleanlab's default for two classes and low_self_confidence from three on", () => {
-    expect(defaultFilterBy(2)).toBe(CLEANLAB_DEFAULT_FILTER_BY);
+  it('is predicted_neq_given for two classes and low_self_confidence from three on', () => {
+    expect(defaultFilterBy(2)).toBe('predicted_neq_given');
     expect(CLEANLAB_DEFAULT_FILTER_BY).toBe('prune_by_noise_rate');
     expect(defaultFilterBy(3)).toBe('low_self_confidence');
     expect(defaultFilterBy(10)).toBe('low_self_confidence');
@@ -56,7 +56,7 @@ describe('the default issue filter', () => {
     expect(got).toEqual(Array.from(want));
     // The two filters really disagree on these data, so the assertion above tells them apart.
     const other = findLabelIssues(Int32Array.from(labels), probs, k, {
-      filterBy: k >= 3 ? 'prune_by_noise_rate' : 'low_self_confidence',
+      filterBy: CLEANLAB_DEFAULT_FILTER_BY,
       rankedBy: 'self_confidence',
     });
     expect(Array.from(other)).not.toEqual(Array.from(want));
