@@ -25,7 +25,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { ModelName, TrainConfig } from '../src-shared/domain';
+import { CLEANLAB_DEFAULT_FILTER_BY, type ModelName, type TrainConfig } from '../src-shared/domain';
 import { writeDemoDataset, NOISE_TRUTH_FILE, type DemoSource } from '../src-main/core/dataset/demo';
 import { importDataset } from '../src-main/core/dataset/import';
 import { defaultBackbone } from '../src-main/core/features/backbone-spec';
@@ -160,12 +160,18 @@ async function trainModel(
       `${d.source} ${d.count} ${model}${backboneSize ? ` @${backboneSize}px` : ''}: train + issues (load ${load()})`,
     );
     const t = Date.now();
-    const { runId, issueSet } = await trainAndRankIssues(
+    const { runId } = await trainAndRankIssues(
       p,
       { model, workers, ...extra },
       backboneSize ? { backbone: { ...defaultBackbone(), inputSize: backboneSize } } : {},
     );
     const seconds = (Date.now() - t) / 1000;
+    // Scored at cleanlab's default filter, the issue's reference (Relabel's own default: bench/filters.ts).
+    const issueSet = computeIssueSet(p, {
+      runId,
+      filterBy: CLEANLAB_DEFAULT_FILTER_BY,
+      rankedBy: 'self_confidence',
+    });
     const f = found(p, issueSet.id, d);
     const run = p.runs.get(runId)!;
     log(`  ${seconds.toFixed(0)} s, P ${f.precision.toFixed(3)} R ${f.recall.toFixed(3)}`);
@@ -252,7 +258,7 @@ async function compare(): Promise<void> {
           const imported = importProbabilities(p, csv);
           const set = computeIssueSet(p, {
             runIds: [pre.runId, imported],
-            filterBy: 'prune_by_noise_rate',
+            filterBy: CLEANLAB_DEFAULT_FILTER_BY,
             rankedBy: 'self_confidence',
           });
           f = found(p, set.id, d);
@@ -282,7 +288,7 @@ function writeCompare(rows: Row[], loads: string[]): void {
     '',
     `\`relabel demo --source <source> --count <n>\` (seed 1, 10% of the labels flipped, ~13% class 0), imported as ` +
       `\`relabel import\` does; each model as \`relabel train --model <m>\` runs it (5 folds, defaults, ${workers} workers, ` +
-      `wasm backend), issues with the default method (prune_by_noise_rate, self_confidence). Hold-out: \`relabel retrain\` ` +
+      `wasm backend), issues with cleanlab's default method (prune_by_noise_rate, self_confidence; Relabel's own two-class default is compared in bench/filters.ts). Hold-out: \`relabel retrain\` ` +
       `after accepting every suggestion, same model, 20% stratified hold-out, scored against the TRUE labels. ` +
       `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), shared with other work: wall times are noisy (load below).`,
     '',
