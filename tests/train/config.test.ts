@@ -10,11 +10,14 @@ describe('defaultTrainConfig', () => {
     }
   });
 
-  it('trains lenet-wide with shifts on three or more classes', () => {
+  it('trains the pretrained model on three or more classes, and a chosen CNN there with shifts', () => {
     for (const numClasses of [3, 10, 100]) {
       const c = defaultTrainConfig({ numClasses });
-      expect(c).toMatchObject({ model: 'lenet-wide', augment: 'shift', epochs: 30, patience: 5 });
+      expect(c).toMatchObject({ model: 'pretrained', augment: 'none', classWeights: false });
       expect(() => validateTrainConfig(c)).not.toThrow();
+      const cnn = defaultTrainConfig({ numClasses }, 'lenet-wide');
+      expect(cnn).toMatchObject({ model: 'lenet-wide', augment: 'shift', epochs: 30, patience: 5 });
+      expect(() => validateTrainConfig(cnn)).not.toThrow();
     }
   });
 
