@@ -9,6 +9,7 @@ import {
 } from '../../src-shared/domain';
 import { BACKBONE_SIZE, TRAIN_LIMITS, type NumericTrainOption } from '../../src-shared/train-config';
 import { BUILTIN_NODE, MIN_BACKBONE_SIZE, type BackboneSpec } from '../core/features/backbone-spec';
+import { defaultTrainConfig } from '../core/train/config';
 import { choiceOption, intOption, limitedOption } from './options';
 
 /** `--batch-size` for batchSize: the flag of each training option. */
@@ -30,7 +31,8 @@ export function addTrainOptions(cmd: Command): Command {
   cmd
     .option(
       '--model <name>',
-      `${MODEL_NAMES.join('|')} (baseline: LeNet-like; pretrained: MobileNetV2 embeddings + logistic regression)`,
+      `${MODEL_NAMES.join('|')} (baseline: LeNet-like; pretrained: MobileNetV2 embeddings + logistic regression; ` +
+        `default: ${defaultTrainConfig({ numClasses: 2 }).model} for two classes, ${defaultTrainConfig({ numClasses: 3 }).model} for more)`,
       choiceOption('--model', MODEL_NAMES),
     )
     .option(

@@ -98,8 +98,12 @@ export function register(program: Command): void {
     .command('find-issues')
     .description('find likely label issues in out-of-fold probabilities (cleanlab 2.9.0 compatible)')
     .requiredOption('--pred-probs <file>', 'CSV with columns label,p0,…,p{K-1} (header optional)')
-    .option('--filter-by <method>', `issue filter: ${FILTER_BY_METHODS.join(', ')}`, 'prune_by_noise_rate')
-    .option('--ranked-by <method>', `ranking: ${RANKED_BY_METHODS.join(', ')} or none`, 'self_confidence')
+    .option(
+      '--filter-by <method>',
+      `issue filter: ${FILTER_BY_METHODS.join(', ')}`,
+      CLEANLAB_DEFAULT_FILTER_BY,
+    )
+    .option('--ranked-by <method>', `ranking: ${RANKED_BY_METHODS.join(', ')} or none`, DEFAULT_RANKED_BY)
     .option('--frac-noise <x>', 'fraction of the estimated issues to return (prune filters only)', '1')
     .option('--scores <method>', 'print one label quality score per row with this method instead')
     .option('--json', 'print JSON instead of one value per line')

@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
 import { Project } from '../../core/store/project';
 import { trainAndRankIssues } from '../../core/workflows/train-and-rank';
-import { TRAINING_LABELS, type TrainingLabels } from '../../../src-shared/domain';
+import {
+  DEFAULT_RANKED_BY,
+  TRAINING_LABELS,
+  defaultFilterBy,
+  type TrainingLabels,
+} from '../../../src-shared/domain';
 import { choiceOption, intOption } from '../options';
 import { addTrainOptions, backboneFrom, trainConfigFrom } from '../train-options';
 import { trainProgressPrinter } from '../train-progress';
@@ -16,7 +21,8 @@ export function register(program: Command): void {
       .command('train')
       .description(
         'K-fold cross-validation (one out-of-fold probability vector per image, stored in the project), then ' +
-          'ranks the label issues with confident learning (prune_by_noise_rate, self_confidence), which become ' +
+          `ranks the label issues with confident learning (${defaultFilterBy(2)} for two classes, ` +
+          `${defaultFilterBy(3)} for more; ranked by ${DEFAULT_RANKED_BY}), which become ` +
           'the review queue (a new issue set; earlier sets and every decision stay available): exactly what the ' +
           'Train page does. `relabel issues` re-ranks with other methods.',
       )
