@@ -37,3 +37,14 @@ export function defaultRoute(info: {
   if (!info.dataset) return 'projects';
   return 'train';
 }
+
+/**
+ * The hash a page writes to keep its place in the URL, or null when it must not write: when the URL already
+ * says so, or when it has left the page (a navigation whose hashchange is not handled yet must win over a
+ * page that is about to be unmounted).
+ */
+export function placeHash(name: RouteName, query: string, currentHash: string): string | null {
+  if (parseHash(currentHash).name !== name) return null;
+  const hash = `#/${name}${query ? `?${query}` : ''}`;
+  return hash === currentHash ? null : hash;
+}
