@@ -10,7 +10,8 @@
  *
  *   npx tsx bench/models.ts [--counts 2000,10000] [--sources fashion-mnist,procedural] [--models baseline,cnn,pretrained]
  *   npx tsx bench/models.ts --sizes 96,128,160      (pretrained only, 2,000 images: the backbone input size)
- * Tables go to bench/results/models.md (or models-sizes.md); work files under a temp folder (--keep to keep them).
+ * Tables go to bench/results/models.md (--out NAME for another file, e.g. one table per count; --sizes writes
+ * models-sizes.md); work files under a temp folder (--keep to keep them).
  */
 import {
   copyFileSync,
@@ -25,7 +26,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CLEANLAB_DEFAULT_FILTER_BY, type ModelName, type TrainConfig } from '../src-shared/domain';
+import {
+  CLEANLAB_DEFAULT_FILTER_BY,
+  defaultFilterBy,
+  type ModelName,
+  type TrainConfig,
+} from '../src-shared/domain';
 import { writeDemoDataset, NOISE_TRUTH_FILE, type DemoSource } from '../src-main/core/dataset/demo';
 import { importDataset } from '../src-main/core/dataset/import';
 import { defaultBackbone } from '../src-main/core/features/backbone-spec';
@@ -44,6 +50,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     workers: { type: 'string', default: '2' },
     keep: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'models.md' },
   },
 });
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -166,7 +173,13 @@ async function trainModel(
       backboneSize ? { backbone: { ...defaultBackbone(), inputSize: backboneSize } } : {},
     );
     const seconds = (Date.now() - t) / 1000;
-    // Scored at cleanlab's default filter, the issue's reference (Relabel's own default: bench/filters.ts).
+    // Relabel's own default filter first, for the notes; then cleanlab's default, the issue's reference, which
+    // stays the latest set (the one "accept all" takes).
+    const own = found(
+      p,
+      computeIssueSet(p, { runId, filterBy: defaultFilterBy(2), rankedBy: 'self_confidence' }).id,
+      d,
+    );
     const issueSet = computeIssueSet(p, {
       runId,
       filterBy: CLEANLAB_DEFAULT_FILTER_BY,
@@ -175,7 +188,7 @@ async function trainModel(
     const f = found(p, issueSet.id, d);
     const run = p.runs.get(runId)!;
     log(`  ${seconds.toFixed(0)} s, P ${f.precision.toFixed(3)} R ${f.recall.toFixed(3)}`);
-    return { path, runId, seconds, found: f, notes: run.notes };
+    return { path, runId, seconds, found: f, own, notes: run.notes };
   } finally {
     p.close();
   }
@@ -210,6 +223,9 @@ function probsCsv(path: string, runId: number, out: string): void {
   }
 }
 
+/** The same run ranked with Relabel's own two-class default filter (bench/filters.ts compares them all). */
+const ownNote = (f: Found) =>
+  `${defaultFilterBy(2)}: ${f.flagged.length} flagged, P ${f3(f.precision)} / R ${f3(f.recall)}`;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const f3 = (x: number) => x.toFixed(3);
 const time = (seconds: number) => {
@@ -241,7 +257,9 @@ async function compare(): Promise<void> {
           precision: r.found.precision,
           recall: r.found.recall,
           ...h,
-          note: chosen.length ? `C per fold: ${chosen.join(', ')}` : '',
+          note: [ownNote(r.own), chosen.length ? `C per fold: ${chosen.join(', ')}` : '']
+            .filter(Boolean)
+            .join('; '),
         });
         loads.push(`${data} ${m}: ${load()}`);
       }
@@ -254,8 +272,18 @@ async function compare(): Promise<void> {
         probsCsv(b.path + '.trained', b.runId, csv);
         const p = Project.open(path);
         let f: Found;
+        let own: Found;
         try {
           const imported = importProbabilities(p, csv);
+          own = found(
+            p,
+            computeIssueSet(p, {
+              runIds: [pre.runId, imported],
+              filterBy: defaultFilterBy(2),
+              rankedBy: 'self_confidence',
+            }).id,
+            d,
+          );
           const set = computeIssueSet(p, {
             runIds: [pre.runId, imported],
             filterBy: CLEANLAB_DEFAULT_FILTER_BY,
@@ -274,7 +302,7 @@ async function compare(): Promise<void> {
           precision: f.precision,
           recall: f.recall,
           ...h,
-          note: 'time: both runs; hold-out: both models retrained, probabilities averaged',
+          note: `${ownNote(own)}; time: both runs; hold-out: both models retrained, probabilities averaged`,
         });
       }
       writeCompare(rows, loads);
@@ -306,7 +334,7 @@ function writeCompare(rows: Row[], loads: string[]): void {
   ];
   const dir = join(here, 'results');
   if (!existsSync(dir)) mkdirSync(dir);
-  writeFileSync(join(dir, 'models.md'), lines.join('\n'));
+  writeFileSync(join(dir, values.out), lines.join('\n'));
 }
 
 async function sizes(list: number[]): Promise<void> {
