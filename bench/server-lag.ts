@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServe, type Served } from '../e2e/helpers/serve';
 import { Project } from '../src-main/core/store/project';
+import { addSyntheticRanking } from './synthetic-ranking';
 import { mulberry32 } from '../src-main/core/random/seeded';
 
 const N = 100_000;
@@ -52,28 +53,7 @@ function generate(): void {
         );
       }
       writer.commit();
-      const runId = project.runs.create('cv', { model: 'bench' });
-      const values = new Float32Array(N * 2);
-      const issues = [];
-      for (let i = 0; i < N; i++) {
-        const given = i % 2;
-        const isIssue = i % (N / N_ISSUES) === 0;
-        const p = isIssue ? rand() * 0.4 : 0.6 + rand() * 0.4;
-        values[i * 2 + given] = p;
-        values[i * 2 + 1 - given] = 1 - p;
-        if (isIssue) {
-          issues.push({
-            sampleIndex: i,
-            path: `idx:${i}`,
-            givenLabel: given,
-            suggestedLabel: 1 - given,
-            quality: p,
-          });
-        }
-      }
-      issues.sort((a, b) => a.quality - b.quality);
-      project.runs.finish(runId, { status: 'done', probs: { numClasses: 2, values } });
-      project.issues.save(runId, 'prune_by_noise_rate', 'self_confidence', issues);
+      addSyntheticRanking(project, N, N_ISSUES, rand);
     } finally {
       project.close();
     }

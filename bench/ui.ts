@@ -17,6 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startServe } from '../e2e/helpers/serve';
 import { encodePngSync } from '../src-main/core/dataset/png-encode';
 import { Project } from '../src-main/core/store/project';
+import { addSyntheticRanking } from './synthetic-ranking';
 import { mulberry32 } from '../src-main/core/random/seeded';
 
 const N_SAMPLES = 100_000;
@@ -91,29 +92,7 @@ function generateProject(path: string): void {
     writer.commit();
     process.stderr.write('\rgenerating run and issues…              \n');
 
-    const runId = project.runs.create('cv', { model: 'bench', folds: 5, seed: 42 });
-    const values = new Float32Array(N_SAMPLES * 2);
-    const issueStride = N_SAMPLES / N_ISSUES;
-    const issues = [];
-    for (let i = 0; i < N_SAMPLES; i++) {
-      const given = i % 2;
-      const isIssue = i % issueStride === 0;
-      const pGiven = isIssue ? rand() * 0.4 : 0.6 + rand() * 0.4;
-      values[i * 2 + given] = pGiven;
-      values[i * 2 + (1 - given)] = 1 - pGiven;
-      if (isIssue) {
-        issues.push({
-          sampleIndex: i,
-          path: `idx:${i}`,
-          givenLabel: given,
-          suggestedLabel: 1 - given,
-          quality: pGiven,
-        });
-      }
-    }
-    issues.sort((a, b) => a.quality - b.quality);
-    project.runs.finish(runId, { status: 'done', probs: { numClasses: 2, values } });
-    project.issues.save(runId, 'prune_by_noise_rate', 'self_confidence', issues);
+    addSyntheticRanking(project, N_SAMPLES, N_ISSUES, rand);
   } finally {
     project.close();
   }
