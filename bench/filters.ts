@@ -8,8 +8,8 @@
  *   npx tsx bench/filters.ts [--count 2000] [--sources fashion-mnist,procedural] [--models baseline,pretrained]
  * Runs are kept under --work (default /tmp/relabel-bench-filters) and reused. Table: bench/results/filters.md.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -20,10 +20,10 @@ import {
   type ModelName,
 } from '../src-shared/domain';
 import { findLabelIssues } from '../src-main/core/clean';
-import { writeDemoDataset, NOISE_TRUTH_FILE, type DemoSource } from '../src-main/core/dataset/demo';
-import { importDataset } from '../src-main/core/dataset/import';
+import { type DemoSource } from '../src-main/core/dataset/demo';
 import { Project } from '../src-main/core/store/project';
 import { runCrossValidation } from '../src-main/core/workflows/cross-validation-run';
+import { benchLog, demoProject, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -36,11 +36,7 @@ const { values } = parseArgs({
 const here = dirname(fileURLToPath(import.meta.url));
 const count = Number(values.count);
 const workers = Math.min(2, availableParallelism());
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-const log = (s: string) => process.stderr.write(`[filters] ${s}\n`);
+const log = benchLog('filters');
 mkdirSync(values.work, { recursive: true });
 
 /** The demo dataset imported once per source; each model trains in its own copy of the project. */
@@ -49,21 +45,10 @@ async function project(
   model: ModelName,
 ): Promise<{ path: string; flipped: Set<number> }> {
   const dir = join(values.work, `${source}-${count}`);
-  if (!existsSync(join(dir, NOISE_TRUTH_FILE)))
-    await writeDemoDataset(dir, { source, count, seed: 1, noise: 0.1 });
-  const flipped = new Set(
-    readFileSync(join(dir, NOISE_TRUTH_FILE), 'utf8').split('\n').filter(Boolean).map(Number),
-  );
+  const demo = await demoProject(dir, `${dir}.relabel`, { source, count, seed: 1, noise: 0.1 });
   const path = `${dir}-${model}.relabel`;
-  if (!existsSync(path)) {
-    const p = Project.create(path);
-    try {
-      await importDataset(p, dir, { onBadImage: 'stop' });
-    } finally {
-      p.close();
-    }
-  }
-  return { path, flipped };
+  if (!existsSync(path)) copyFileSync(demo.project, path);
+  return { path, flipped: demo.flipped };
 }
 
 const rows: string[] = [];
@@ -75,7 +60,7 @@ for (const source of values.sources.split(',') as DemoSource[]) {
       let run = p.runs.list().find((r) => r.kind === 'cv' && r.status === 'done');
       let seconds: number | null = null;
       if (!run) {
-        log(`${source} ${model}: training (load ${load()})`);
+        log(`${source} ${model}: training (load ${loadNow()})`);
         const t = Date.now();
         const resume = p.runs.list().find((r) => r.kind === 'cv' && r.status !== 'done');
         const id = await runCrossValidation(p, { model, workers }, resume ? { resumeRunId: resume.id } : {});
@@ -120,7 +105,7 @@ const table = [
   `\`relabel demo --count ${count}\` (seed 1, 10% of the labels flipped, ~13% class 0), each model's default ` +
     `cross-validation run (5 folds, ${workers} workers), then each filter ranked by self_confidence. "Top" is the ` +
     `precision of the first N issues of that filter's queue, N = the length of cleanlab's default queue. ` +
-    `Load average at the end: ${load()}.`,
+    `Load average at the end: ${loadNow()}.`,
   '',
   '| data | model | filter | flagged | precision | recall | precision of the top N |',
   '| --- | --- | --- | --: | --: | --: | --: |',

@@ -12,20 +12,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultFilterBy } from '../src-shared/domain';
 import { findLabelIssues } from '../src-main/core/clean';
-import { writeDemoDataset, NOISE_TRUTH_FILE, type DemoSource } from '../src-main/core/dataset/demo';
-import { importDataset } from '../src-main/core/dataset/import';
+import { type DemoSource } from '../src-main/core/dataset/demo';
 import { Backbone } from '../src-main/core/features/backbone';
 import { defaultBackbone } from '../src-main/core/features/backbone-spec';
 import { C_GRID, INNER_FOLDS } from '../src-main/core/features/logistic-cv';
 import { decodeFloat16, encodeFloat16 } from '../src-main/core/features/float16';
 import { Project } from '../src-main/core/store/project';
 import { selectBackend } from '../src-main/core/train/backend';
+import { benchLog, demoProject, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -38,11 +38,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const count = Number(values.count);
 const source = values.source as DemoSource;
 const work = mkdtempSync(join(tmpdir(), 'relabel-bench-float16-'));
-const log = (s: string) => process.stderr.write(`[float16] ${s}\n`);
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
+const log = benchLog('float16');
 
 // The Debian python3 (python3-sklearn) first: a `python3` on PATH may be another interpreter without it.
 const python = ['/usr/bin/python3', 'python3'].find((p) => {
@@ -55,13 +51,14 @@ const python = ['/usr/bin/python3', 'python3'].find((p) => {
 });
 if (!python) throw new Error('no python3 with scikit-learn (apt-get install -y python3-sklearn)');
 
-const data = join(work, 'data');
-await writeDemoDataset(data, { source, count, seed: 1, noise: 0.1 });
-const truth = new Set(
-  readFileSync(join(data, NOISE_TRUTH_FILE), 'utf8').split('\n').filter(Boolean).map(Number),
-);
-const project = Project.create(join(work, 'p.relabel'));
-await importDataset(project, data, { onBadImage: 'stop' });
+const demo = await demoProject(join(work, 'data'), join(work, 'p.relabel'), {
+  source,
+  count,
+  seed: 1,
+  noise: 0.1,
+});
+const truth = demo.flipped;
+const project = Project.open(demo.project);
 const info = project.requireDataset();
 const labels = project.getGivenLabels();
 const per = info.inputHeight * info.inputWidth * info.channels;
@@ -70,7 +67,7 @@ project.forEachSamplePixels((i, px) => pixels.set(px, i * per));
 const numClasses = project.getClasses().length;
 project.close();
 
-log(`embedding ${count} images in float32 (load ${load()})`);
+log(`embedding ${count} images in float32 (load ${loadNow()})`);
 const { tf, name } = await selectBackend('wasm');
 const spec = defaultBackbone(count);
 const backbone = await Backbone.load(tf, spec);
@@ -93,7 +90,7 @@ writeFileSync(join(work, 'f32.bin'), Buffer.from(f32.buffer));
 writeFileSync(join(work, 'f16.bin'), Buffer.from(Float32Array.from(f16).buffer));
 writeFileSync(join(work, 'labels.txt'), Array.from(labels).join('\n') + '\n');
 
-log(`reference logistic regression on both (load ${load()})`);
+log(`reference logistic regression on both (load ${loadNow()})`);
 const t1 = Date.now();
 execFileSync(
   python,
@@ -136,7 +133,7 @@ const table = [
   `${count.toLocaleString('en')} ${source === 'fashion-mnist' ? 'Fashion-MNIST (footwear vs rest)' : 'drawn-face'} demo images, 10% of labels flipped; ` +
     `bundled MobileNetV2 at ${spec.inputSize} px on ${name} (float32 embedding: ${embedSeconds.toFixed(0)} s, one process); ` +
     `reference logistic regression (scikit-learn, ${lrSeconds.toFixed(0)} s for both); issues: Relabel's ${filterBy}, ranked by self_confidence. ` +
-    `Load average at the end: ${load()}.`,
+    `Load average at the end: ${loadNow()}.`,
   '',
   '| features | C per fold | flagged | precision | recall |',
   '| --- | --- | --: | --: | --: |',

@@ -18,7 +18,7 @@
  * Table: bench/results/health-quality.md.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -43,6 +43,7 @@ import { cosineIndex } from '../src-main/core/features/nearest';
 import { mulberry32, shuffleInPlace } from '../src-main/core/random/seeded';
 import { Project } from '../src-main/core/store/project';
 import { ensureEmbeddings, readEmbeddings } from '../src-main/core/workflows/embeddings';
+import { benchLog, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -57,12 +58,7 @@ const PER_KIND = { exact: 40, reencode: 30, shift: 30, brighten: 30, bag: 20, no
 const THRESHOLDS = [0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.975, 0.98, 0.985, 0.99, 0.995];
 const LOOKALIKE_MAD = 8;
 const here = fileURLToPath(new URL('.', import.meta.url));
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-const log = (s: string) =>
-  process.stderr.write(`[health-quality ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const log = benchLog('health-quality');
 
 type Kind = keyof typeof PER_KIND;
 /** One image of the dataset: a base image, or a planted one (a copy of `of`, or an outlier). */
@@ -191,7 +187,7 @@ let hashes: string[];
 let scan: ReturnType<typeof scanEmbeddings>;
 let emb: { dim: number; values: Float32Array };
 try {
-  const before = load();
+  const before = loadNow();
   const t = Date.now();
   const e = await ensureEmbeddings(p, {
     backbone: defaultBackbone(n),
@@ -200,7 +196,7 @@ try {
     onProgress: (x) => log(x.message),
   });
   embedSeconds = (Date.now() - t) / 1000;
-  embedLoad = `${before} → ${load()}`;
+  embedLoad = `${before} → ${loadNow()}`;
   backboneLabel = e.label;
   log(`embedded: ${e.notes.join('; ')}`);
   hashes = p.getSamples().map((s) => s.hash);

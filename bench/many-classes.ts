@@ -21,7 +21,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,6 +32,7 @@ import { runCrossValidation } from '../src-main/core/workflows/cross-validation-
 import { computeIssueSet } from '../src-main/core/workflows/label-issues';
 import { findLabelIssues } from '../src-main/core/clean';
 import { CLASSES, noisySet, type NoisySet } from './many-classes-data';
+import { loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -114,11 +115,6 @@ interface RowScore {
   eceTrue: number;
   byFilter: Map<FilterBy, FlagScore>;
 }
-
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
 
 /** CPU seconds of this process and its finished children (the training workers), from /proc. */
 function cpuSecondsWithChildren(): number {
@@ -276,7 +272,7 @@ async function trainRow(
   cache: RunCache,
   save: () => void,
 ): Promise<TrainedRun> {
-  const loadStart = load();
+  const loadStart = loadNow();
   const cpuBefore = cpuSecondsWithChildren();
   const started = performance.now();
   let runId: number;
@@ -314,7 +310,7 @@ async function trainRow(
     trainSeconds: (performance.now() - started) / 1000,
     cpuSeconds: cpuSecondsWithChildren() - cpuBefore,
     loadStart,
-    loadEnd: load(),
+    loadEnd: loadNow(),
     commit: commit(),
     date: new Date().toISOString(),
   };
@@ -402,7 +398,7 @@ async function main() {
     try {
       for (const spec of specs) {
         if (!cache.done[spec] && !values['score-only']) {
-          console.error(`${Math.round(noise * 100)}% noise: ${spec} (load ${load()})`);
+          console.error(`${Math.round(noise * 100)}% noise: ${spec} (load ${loadNow()})`);
           cache.done[spec] = await trainRow(project, set, spec, cache, save);
           save();
         }

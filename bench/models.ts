@@ -13,16 +13,8 @@
  * Tables go to bench/results/models.md (--out NAME for another file, e.g. one table per count; --sizes writes
  * models-sizes.md); work files under a temp folder (--keep to keep them).
  */
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -32,8 +24,7 @@ import {
   type ModelName,
   type TrainConfig,
 } from '../src-shared/domain';
-import { writeDemoDataset, NOISE_TRUTH_FILE, type DemoSource } from '../src-main/core/dataset/demo';
-import { importDataset } from '../src-main/core/dataset/import';
+import { type DemoSource } from '../src-main/core/dataset/demo';
 import { defaultBackbone } from '../src-main/core/features/backbone-spec';
 import { Project } from '../src-main/core/store/project';
 import { argmaxRows, computeMetrics } from '../src-main/core/train';
@@ -41,6 +32,7 @@ import { holdoutSplit, runRetrain } from '../src-main/core/workflows/holdout';
 import { importProbabilities } from '../src-main/core/workflows/import-probs';
 import { computeIssueSet } from '../src-main/core/workflows/label-issues';
 import { trainAndRankIssues } from '../src-main/core/workflows/train-and-rank';
+import { benchLog, demoProject, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -56,11 +48,7 @@ const { values } = parseArgs({
 const here = fileURLToPath(new URL('.', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'relabel-bench-models-'));
 const workers = Number(values.workers);
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-const log = (s: string) => process.stderr.write(`[models ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const log = benchLog('models');
 
 interface Dataset {
   source: DemoSource;
@@ -72,14 +60,14 @@ interface Dataset {
 
 async function prepare(source: DemoSource, count: number): Promise<Dataset> {
   const dir = join(work, `${source}-${count}`);
-  await writeDemoDataset(dir, { source, count, seed: 1, noise: 0.1 });
-  const project = `${dir}.relabel`;
-  const p = Project.create(project);
+  const { project, flipped } = await demoProject(dir, `${dir}.relabel`, {
+    source,
+    count,
+    seed: 1,
+    noise: 0.1,
+  });
+  const p = Project.open(project, { readonly: true });
   try {
-    await importDataset(p, dir, { onBadImage: 'stop' });
-    const flipped = new Set(
-      readFileSync(join(dir, NOISE_TRUTH_FILE), 'utf8').split('\n').filter(Boolean).map(Number),
-    );
     const clean = p.getGivenLabels().map((l, i) => (flipped.has(i) ? 1 - l : l));
     return { source, count, project, flipped, clean };
   } finally {
@@ -164,7 +152,7 @@ async function trainModel(
   const p = Project.open(path);
   try {
     log(
-      `${d.source} ${d.count} ${model}${backboneSize ? ` @${backboneSize}px` : ''}: train + issues (load ${load()})`,
+      `${d.source} ${d.count} ${model}${backboneSize ? ` @${backboneSize}px` : ''}: train + issues (load ${loadNow()})`,
     );
     const t = Date.now();
     const { runId } = await trainAndRankIssues(
@@ -235,7 +223,7 @@ const time = (seconds: number) => {
 
 async function compare(): Promise<void> {
   const rows: Row[] = [];
-  const loads: string[] = [`start: ${load()}`];
+  const loads: string[] = [`start: ${loadNow()}`];
   const models = values.models.split(',') as ModelName[];
   for (const count of values.counts.split(',').map(Number)) {
     for (const source of values.sources.split(',') as DemoSource[]) {
@@ -261,7 +249,7 @@ async function compare(): Promise<void> {
             .filter(Boolean)
             .join('; '),
         });
-        loads.push(`${data} ${m}: ${load()}`);
+        loads.push(`${data} ${m}: ${loadNow()}`);
       }
       const b = trained.get('baseline');
       const pre = trained.get('pretrained');
@@ -349,7 +337,7 @@ async function sizes(list: number[]): Promise<void> {
         .find((n) => /logistic regression cross-validation took/.test(n))
         ?.match(/took ([\d.]+) s/)?.[1];
       rows.push(
-        `| ${source} | ${size} px | ${(2000 / secs).toFixed(1)} | ${time(r.seconds)} | ${lr} s | ${f3(r.found.precision)} | ${f3(r.found.recall)} | ${load()} |`,
+        `| ${source} | ${size} px | ${(2000 / secs).toFixed(1)} | ${time(r.seconds)} | ${lr} s | ${f3(r.found.precision)} | ${f3(r.found.recall)} | ${loadNow()} |`,
       );
       writeFileSync(
         join(here, 'results', 'models-sizes.md'),

@@ -8,17 +8,16 @@
  *   npx tsx bench/pretrained-100k.ts [--count 100000] [--one-worker 4000] [--data /tmp/relabel-100k] [--lr-only] [--prepare-only]
  * The dataset folder and project are kept under --data and reused by later runs. Results: bench/results/pretrained-100k.md.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeDemoDataset, NOISE_TRUTH_FILE } from '../src-main/core/dataset/demo';
-import { importDataset } from '../src-main/core/dataset/import';
 import { defaultBackbone } from '../src-main/core/features/backbone-spec';
 import { Project } from '../src-main/core/store/project';
 import { ensureEmbeddings } from '../src-main/core/workflows/embeddings';
 import { trainAndRankIssues } from '../src-main/core/workflows/train-and-rank';
+import { benchLog, demoProject, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -31,11 +30,7 @@ const { values } = parseArgs({
 });
 const count = Number(values.count);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-const log = (s: string) => process.stderr.write(`[100k ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const log = benchLog('100k');
 const mb = (b: number) => `${(b / 2 ** 20).toFixed(0)} MB`;
 
 /** Resident memory of this process and every process below it, sampled every 200 ms: peak total and peak single. */
@@ -83,24 +78,17 @@ class RssSampler {
   }
 }
 
-async function dataset(): Promise<string> {
-  const dir = join(values.data, `faces-${count}`);
-  const projectPath = join(values.data, `faces-${count}.relabel`);
-  if (!existsSync(join(dir, NOISE_TRUTH_FILE))) {
-    log(`writing ${count} demo images to ${dir}`);
-    mkdirSync(values.data, { recursive: true });
-    await writeDemoDataset(dir, { source: 'procedural', count, size: 64, seed: 1, noise: 0.1 });
-  }
-  if (!existsSync(projectPath)) {
-    log('importing');
-    const p = Project.create(projectPath);
-    try {
-      await importDataset(p, dir, { onBadImage: 'stop' });
-    } finally {
-      p.close();
-    }
-  }
-  return projectPath;
+/** The drawn faces of the seed's scale, written and imported once into the data folder. */
+async function dataset(): Promise<{ project: string; flipped: Set<number> }> {
+  log(`${count} demo faces in ${values.data}`);
+  mkdirSync(values.data, { recursive: true });
+  return demoProject(join(values.data, `faces-${count}`), join(values.data, `faces-${count}.relabel`), {
+    source: 'procedural',
+    count,
+    size: 64,
+    seed: 1,
+    noise: 0.1,
+  });
 }
 
 const rows: string[] = [];
@@ -123,7 +111,7 @@ function write(): void {
   );
 }
 
-const projectPath = await dataset();
+const { project: projectPath, flipped: truth } = await dataset();
 if (values['prepare-only']) process.exit(0);
 const sizeBefore = statSync(projectPath).size;
 const backbone = defaultBackbone(count);
@@ -136,7 +124,7 @@ if (!values['lr-only']) {
     if (done < oneWorker) {
       // 1 worker: embed until oneWorker images are stored, then cancel (the next pass resumes).
       const controller = new AbortController();
-      const l0 = load();
+      const l0 = loadNow();
       const t = Date.now();
       const rss = new RssSampler();
       let embedded = done;
@@ -156,13 +144,13 @@ if (!values['lr-only']) {
       const m = rss.stop();
       const n = embedded - done;
       rows.push(
-        `| embed, 1 worker (then cancelled) | ${n} | ${secs.toFixed(0)} s | ${(n / secs).toFixed(1)} images/s | ${mb(m.total)} | ${mb(m.single)} | ${l0} → ${load()} |`,
+        `| embed, 1 worker (then cancelled) | ${n} | ${secs.toFixed(0)} s | ${(n / secs).toFixed(1)} images/s | ${mb(m.total)} | ${mb(m.single)} | ${l0} → ${loadNow()} |`,
       );
       write();
     }
     const before = p.embeddings.status(p.datasetGeneration)?.rows ?? 0;
-    log(`embedding the remaining ${count - before} images with 2 workers (load ${load()})`);
-    const l0 = load();
+    log(`embedding the remaining ${count - before} images with 2 workers (load ${loadNow()})`);
+    const l0 = loadNow();
     const t = Date.now();
     const rss = new RssSampler();
     const e = await ensureEmbeddings(p, {
@@ -170,13 +158,13 @@ if (!values['lr-only']) {
       backend: 'wasm',
       workers: 2,
       onProgress: (x) => {
-        if (x.done % 5120 === 0) log(`  ${x.message} (load ${load()})`);
+        if (x.done % 5120 === 0) log(`  ${x.message} (load ${loadNow()})`);
       },
     });
     const secs = (Date.now() - t) / 1000;
     const m = rss.stop();
     rows.push(
-      `| embed, 2 workers (resumed) | ${e.computed} | ${secs.toFixed(0)} s | ${(e.computed / secs).toFixed(1)} images/s | ${mb(m.total)} | ${mb(m.single)} | ${l0} → ${load()} |`,
+      `| embed, 2 workers (resumed) | ${e.computed} | ${secs.toFixed(0)} s | ${(e.computed / secs).toFixed(1)} images/s | ${mb(m.total)} | ${mb(m.single)} | ${l0} → ${loadNow()} |`,
     );
     facts.push(`backbone: ${e.label}; ${e.notes.join('; ')}`);
     write();
@@ -195,8 +183,8 @@ if (!values['lr-only']) {
       `project file: ${mb(sizeBefore)} before the embeddings were complete, ${mb(sizeAfter)} after; ` +
         `embeddings ${mb(p.embeddings.bytes())} (${count} × ${status.dim} float16)`,
     );
-    log(`logistic-regression cross-validation (load ${load()})`);
-    const l0 = load();
+    log(`logistic-regression cross-validation (load ${loadNow()})`);
+    const l0 = loadNow();
     const t = Date.now();
     const rss = new RssSampler();
     const { runId, issueSet } = await trainAndRankIssues(
@@ -209,13 +197,7 @@ if (!values['lr-only']) {
     const run = p.runs.get(runId)!;
     const lr = run.notes.find((n) => /logistic regression cross-validation took/.test(n)) ?? '';
     rows.push(
-      `| logistic-regression CV (5 folds) + issues | ${count} | ${secs.toFixed(0)} s (${lr.replace(/.*took /, 'LR ')}) | – | ${mb(m.total)} | ${mb(m.single)} | ${l0} → ${load()} |`,
-    );
-    const truth = new Set(
-      readFileSync(join(values.data, `faces-${count}`, NOISE_TRUTH_FILE), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map(Number),
+      `| logistic-regression CV (5 folds) + issues | ${count} | ${secs.toFixed(0)} s (${lr.replace(/.*took /, 'LR ')}) | – | ${mb(m.total)} | ${mb(m.single)} | ${l0} → ${loadNow()} |`,
     );
     const flagged = p.issues
       .page(issueSet.id, { status: 'all' }, 0, Number.MAX_SAFE_INTEGER)

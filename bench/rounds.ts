@@ -14,23 +14,18 @@
  * The work folder is kept: a rerun continues where a killed one stopped (a finished round is not trained again, an
  * interrupted cross-validation run resumes at fold granularity). Table: bench/results/rounds.md.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultFilterBy, DEFAULT_RANKED_BY, FILTER_BY_METHODS } from '../src-shared/domain';
 import { findLabelIssues } from '../src-main/core/clean';
-import { NOISE_TRUTH_FILE, writeDemoDataset } from '../src-main/core/dataset/demo';
-import { importDataset } from '../src-main/core/dataset/import';
 import { Project } from '../src-main/core/store/project';
 import { cleanedLabels } from '../src-main/core/workflows/training-data';
-import {
-  answerQueue,
-  flippedBinaryTruth,
-  readNoiseTruth,
-} from '../src-main/core/workflows/simulated-annotator';
+import { answerQueue, flippedBinaryTruth } from '../src-main/core/workflows/simulated-annotator';
 import { trainAndRankIssues } from '../src-main/core/workflows/train-and-rank';
+import { benchLog, demoProject, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -46,11 +41,7 @@ const count = Number(values.count);
 const size = Number(values.size);
 const maxRounds = Number(values.rounds);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
-const log = (s: string) => process.stderr.write(`[rounds ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+const log = benchLog('rounds');
 
 interface RoundTiming {
   seconds: number;
@@ -77,26 +68,14 @@ interface Row {
 /** The demo dataset and its project, made once per noise level (kept in the work folder). */
 async function prepare(noise: number): Promise<{ project: string; flipped: Set<number>; stateFile: string }> {
   const dir = join(values.work, `fashion-${count}-${size}px-noise${noise}`);
-  const data = join(dir, 'data');
-  const project = join(dir, 'project.relabel');
-  if (!existsSync(join(data, 'README.txt'))) {
-    rmSync(dir, { recursive: true, force: true });
-    log(`noise ${noise}: writing ${count} Fashion-MNIST images at ${size} px`);
-    await writeDemoDataset(data, { source: 'fashion-mnist', count, size, noise, seed: 1 });
-  }
-  const imported = join(dir, 'imported');
-  if (!existsSync(imported)) {
-    // An import killed half-way leaves a project without the marker: start it again.
-    for (const ext of ['', '-wal', '-shm']) rmSync(`${project}${ext}`, { force: true });
-    const p = Project.create(project);
-    try {
-      await importDataset(p, data, { onBadImage: 'stop' });
-    } finally {
-      p.close();
-    }
-    writeFileSync(imported, '');
-  }
-  const flipped = readNoiseTruth(join(data, NOISE_TRUTH_FILE), count);
+  log(`noise ${noise}: ${count} Fashion-MNIST images at ${size} px`);
+  const { project, flipped } = await demoProject(join(dir, 'data'), join(dir, 'project.relabel'), {
+    source: 'fashion-mnist',
+    count,
+    size,
+    noise,
+    seed: 1,
+  });
   return { project, flipped, stateFile: join(dir, 'timings.json') };
 }
 
@@ -109,7 +88,7 @@ async function round(p: Project, r: number, timings: Record<number, RoundTiming>
       .map((s) => p.runs.latest(['cv'], s))
       .find((run) => run !== undefined);
     const resumeRunId = unfinished && unfinished.id > lastSetRun ? unfinished.id : undefined;
-    const loadBefore = load();
+    const loadBefore = loadNow();
     log(
       `round ${r}: train + issues${resumeRunId ? ` (resuming run #${resumeRunId})` : ''} (load ${loadBefore})`,
     );
@@ -119,7 +98,7 @@ async function round(p: Project, r: number, timings: Record<number, RoundTiming>
     timings[r] = {
       seconds: (Date.now() - t) / 1000,
       loadBefore,
-      loadAfter: load(),
+      loadAfter: loadNow(),
       resumed: resumeRunId !== undefined,
     };
     log(`  ${timings[r].seconds.toFixed(0)} s (load ${timings[r].loadAfter})`);

@@ -12,7 +12,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ import { memoryPixelSource } from '../src-main/core/train/pixel-source';
 import { runModelJobs, type ModelJob } from '../src-main/core/train/pool';
 import { trainModel } from '../src-main/core/train/trainer';
 import { syntheticDataset } from '../tests/train/synthetic';
+import { loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -178,10 +179,6 @@ function torchRun(threads: string, only?: string): TorchRow[] {
 }
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(1));
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ');
 
 async function main() {
   const lines: string[] = [];
@@ -194,7 +191,7 @@ async function main() {
   log();
   log(
     `${availableParallelism()} cores (${cpus()[0]?.model.trim()}), Node ${process.version}, ` +
-      `${new Date().toISOString().slice(0, 10)}; load average at start ${load()}. Batch 64, Adam, class-weighted ` +
+      `${new Date().toISOString().slice(0, 10)}; load average at start ${loadNow()}. Batch 64, Adam, class-weighted ` +
       'cross-entropy, batches built from uint8 pixels on the fly; model building and the first 3 batches are not ' +
       'timed. "wall" = images per wall-clock second, "CPU" = images per CPU second of the training process ' +
       '(robust when other processes share the cores).',
@@ -287,7 +284,7 @@ async function main() {
   log();
   log('## Worker processes (baseline 28×28×1, wasm, 2 models × 2 epochs × 8192 images)');
   log();
-  log(`Load average before: ${load()}.`);
+  log(`Load average before: ${loadNow()}.`);
   log();
   log(
     '| workers | wall s | images/s wall (incl. start-up) | images/s training phase | images per worker CPU second |',
@@ -300,7 +297,7 @@ async function main() {
   const measured = two.training / one.training;
   const onFreeCores = (2 * two.perCpu) / one.perCpu;
   log();
-  log(`Load average after: ${load()}.`);
+  log(`Load average after: ${loadNow()}.`);
   log();
   log(
     `Speed-up of 2 workers, training phase, wall clock: **${measured.toFixed(2)}×** ` +
