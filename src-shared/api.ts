@@ -337,7 +337,8 @@ export type ApiInput<K extends ApiName> = z.input<(typeof apiInputs)[K]>;
 /** What a handler receives after validation (defaults filled in). */
 export type ApiParsed<K extends ApiName> = z.output<(typeof apiInputs)[K]>;
 
-export interface ProjectInfo {
+/** What a project holds, as the app's shell, `relabel info` and `relabel report` show it. */
+export interface ProjectSummary {
   projectPath: string;
   projectName: string;
   dataset: DatasetInfo | null;
@@ -345,10 +346,15 @@ export interface ProjectInfo {
   /** Given-label counts, indexed by class id. */
   classCounts: number[];
   latestCvRunId: number | null;
+  /** The review queue: the latest issue set. */
   issueSet: IssueSetInfo | null;
   counts: ReviewCounts;
   /** Per cleaning round of the live dataset: flagged, reviewed, confirmed errors (relabel, exclude), kept. */
   rounds: RoundSummary[];
+}
+
+/** The summary plus what this caller and this process add. */
+export interface ProjectInfo extends ProjectSummary {
   annotator: string;
   /** The caller's role: what the UI offers (owner-only controls are hidden from annotators). */
   role: Role;

@@ -1,24 +1,6 @@
-import type { ReviewCounts } from '../../../src-shared/api';
-import type { ClassInfo, DatasetInfo, IssueSetInfo } from '../../../src-shared/domain';
-import type { RoundSummary } from '../../../src-shared/rounds';
+import type { ProjectSummary, ReviewCounts } from '../../../src-shared/api';
 import type { Project } from '../store/project';
 import { roundSummaries } from './rounds';
-
-/** What a project holds, as the shell, `relabel info` and `relabel report` show it. */
-export interface ProjectSummary {
-  projectPath: string;
-  projectName: string;
-  dataset: DatasetInfo | null;
-  classes: ClassInfo[];
-  /** Given-label counts, indexed by class id. */
-  classCounts: number[];
-  latestCvRunId: number | null;
-  /** The review queue: the latest issue set. */
-  issueSet: IssueSetInfo | null;
-  counts: ReviewCounts;
-  /** Per cleaning round of the live dataset: flagged, reviewed, confirmed errors, kept. */
-  rounds: RoundSummary[];
-}
 
 /**
  * Review progress and decision counts (every view shows these; every mutation returns them). A queue made

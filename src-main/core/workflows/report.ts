@@ -1,9 +1,9 @@
-import type { Comparison } from '../../../src-shared/api';
+import type { Comparison, ProjectSummary } from '../../../src-shared/api';
 import type { Metrics, TrainingLabels } from '../../../src-shared/domain';
 import type { RoundSummary, StopSignal } from '../../../src-shared/rounds';
 import type { Project } from '../store/project';
 import { compareBeforeAfter } from './holdout';
-import { projectSummary, type ProjectSummary } from './project-summary';
+import { projectSummary } from './project-summary';
 import { stopSignalOf } from './rounds';
 
 export interface ProjectReport {
