@@ -55,6 +55,7 @@ const BASE = Number(values.count);
 const SIZE = 64;
 const BAG = 8;
 const PER_KIND = { exact: 40, reencode: 30, shift: 30, brighten: 30, bag: 20, noise: 10 };
+const OUTLIER_K_SWEEP = [5, 10, 15, 20, 30, 50];
 const THRESHOLDS = [0.9, 0.92, 0.94, 0.95, 0.96, 0.97, 0.975, 0.98, 0.985, 0.99, 0.995];
 const LOOKALIKE_MAD = 8;
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -185,6 +186,7 @@ let embedLoad = '';
 let backboneLabel = '';
 let hashes: string[];
 let scan: ReturnType<typeof scanEmbeddings>;
+let index: ReturnType<typeof cosineIndex>;
 let emb: { dim: number; values: Float32Array };
 try {
   const before = loadNow();
@@ -206,7 +208,8 @@ try {
   const m = EmbeddingMatrix.create(n, dim, (r, stride) => {
     for (let i = 0; i < n; i++) r.set(bits.subarray(i * dim, (i + 1) * dim), i * stride);
   });
-  scan = scanEmbeddings(cosineIndex(m), {
+  index = cosineIndex(m);
+  scan = scanEmbeddings(index, {
     threshold: THRESHOLDS[0],
     k: OUTLIER_NEIGHBOURS,
     maxPairs: 20 * n,
@@ -315,6 +318,23 @@ function loneRanks(kind: Kind): number[] {
     .sort((a, b) => a - b);
 }
 
+/** The outlier score over k neighbours (no pairs kept): what the top HEALTH_TOP find. */
+function outliersAt(k: number) {
+  const scores = scanEmbeddings(index, { threshold: 2, k, maxPairs: 0 }).outlierScores;
+  const best = topOutliers(scores, HEALTH_TOP);
+  const order = new Map(topOutliers(scores, n).map((i, r) => [i, r + 1]));
+  const kindRanks = (kind: Kind) =>
+    items.flatMap((it, i) => (it.kind === kind ? [order.get(i)!] : [])).sort((a, b) => a - b);
+  return {
+    precision: pct(inTop(best), HEALTH_TOP),
+    recall: pct(inTop(best), outlierPlanted.size),
+    bags: inTop(best, 'bag'),
+    noise: inTop(best, 'noise'),
+    bagMedian: median(kindRanks('bag')),
+    noiseWorst: kindRanks('noise').at(-1),
+  };
+}
+
 const doc = at(NEAR_DUPLICATE_SIMILARITY);
 const nearTotal = PER_KIND.reencode + PER_KIND.shift + PER_KIND.brighten;
 const lines = [
@@ -344,6 +364,15 @@ const lines = [
     (scan.pairsTruncated
       ? ` The scan kept the ${scan.pairs.length.toLocaleString('en')} most similar pairs (20 per image): rows whose flagged count reaches that are lower bounds.`
       : ''),
+  '',
+  `**Outlier neighbours** (the score: 1 − mean cosine similarity to the k nearest images; top ${HEALTH_TOP} flagged). A group of similar outliers hides its members from each other while k is smaller than the group (here 10 noise images, 20 bags):`,
+  '',
+  `| k | precision | recall | bags in the top ${HEALTH_TOP} | noise in the top ${HEALTH_TOP} | bags' median rank | noise images' worst rank |`,
+  '|---|---|---|---|---|---|---|',
+  ...OUTLIER_K_SWEEP.map((k) => {
+    const r = outliersAt(k);
+    return `| ${k}${k === OUTLIER_NEIGHBOURS ? ' (default)' : ''} | ${r.precision} | ${r.recall} | ${r.bags}/${PER_KIND.bag} | ${r.noise}/${PER_KIND.noise} | ${r.bagMedian} | ${r.noiseWorst} |`;
+  }),
   '',
   '**Near-duplicate threshold** (pairs with different content hashes; "look-alike": an unplanted pair whose 28 px sources differ by < 8/255 per pixel on average):',
   '',
