@@ -106,6 +106,7 @@ test('review: the duplicate filter lists the pair, shows the partner beside the 
   await expect(partner).toHaveCount(1);
   await expect(partner).toHaveAttribute('data-index', '1');
   await expect(partner).toContainText('Undecided');
+  await expect(page.getByTestId('review-progress')).toHaveText(/^\s*0 of 2\s+duplicates decided/);
   await screenshot(page, 'health-02-duplicate-review', test.info());
   // The badges and the partner column pass the WCAG 2 A/AA rules (colour contrast included), as every page does.
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
@@ -120,6 +121,7 @@ test('review: the duplicate filter lists the pair, shows the partner beside the 
   await expect(partner).toContainText('Kept');
   await page.keyboard.press('e'); // exclude image 1
   await expect(page.getByTestId('save-status')).toHaveText('#2 saved ✓');
+  await expect(page.getByTestId('review-progress')).toHaveText(/^\s*2 of 2\s+duplicates decided/);
 
   // Ordinary decisions in the project's decision log, by the annotator, with undo available as ever.
   expect(decisionLog(projectPath).map((e) => [e.index, e.action, e.kind])).toEqual([

@@ -8,6 +8,7 @@ import { projectWith } from '../helpers/health-fixture';
 import { tempDir } from '../helpers/tmp';
 import { openReview, rankEverything, Wire } from './review-harness';
 import { shownDecision } from '../../src-renderer/review/issue-list.svelte';
+import { typeProgress } from '../../src-renderer/review/type-progress';
 
 const ann = { session: 'session-ann-0001', annotator: 'ann' };
 const open: OwnedService[] = [];
@@ -55,6 +56,12 @@ describe('the issue-type filter of the review', () => {
     await review.idle();
     expect(shownDecision(review.list.find(5)!)).toMatchObject({ action: 'relabel', finalLabel: 0 });
     expect(review.current!.issue.sampleIndex).toBe(10); // moved on to the partner
+    // The header counts the listed duplicates (the queue's counts are about label issues).
+    expect(typeProgress(review.filter.type, review.list)).toEqual({
+      decided: 1,
+      total: 4,
+      noun: 'duplicates',
+    });
     expect((await service.decisionHistory({ sampleIndex: 5 })).map((e) => e.action)).toEqual(['relabel']);
 
     review.setFilter({ status: 'all' });
