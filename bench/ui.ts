@@ -107,7 +107,7 @@ async function waitFirstImage(page: Page): Promise<number> {
       const img = document.querySelector<HTMLImageElement>('[data-testid="issue-image"]');
       if (!panel || !img) return false;
       const ready =
-        img.getAttribute('src')?.endsWith(`/${panel.dataset.sampleIndex}`) &&
+        new URL(img.src).pathname.endsWith(`/${panel.dataset.sampleIndex}`) &&
         img.complete &&
         img.naturalWidth > 0;
       return ready ? performance.now() : false;
@@ -141,7 +141,8 @@ async function armProbe(page: Page): Promise<void> {
         if (
           shown < 0 &&
           p.dataset.rank !== prevRank &&
-          img?.getAttribute('src')?.endsWith(`/${p.dataset.sampleIndex}`) &&
+          img !== null &&
+          new URL(img.src).pathname.endsWith(`/${p.dataset.sampleIndex}`) &&
           img.complete &&
           img.naturalWidth > 0
         ) {
@@ -302,6 +303,8 @@ async function main(): Promise<void> {
     generateProject(BASE);
     process.stderr.write(`generated ${BASE} in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
   }
+  // A cache written by an older version is upgraded once (the server opens only current project files).
+  Project.open(BASE).close();
   // Decisions are append-only: review a fresh copy so every run starts with 10,000 undecided issues.
   const work = join(CACHE_DIR, `run-${process.pid}.relabel`);
   copyFileSync(BASE, work);
