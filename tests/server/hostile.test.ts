@@ -140,7 +140,7 @@ describe('only regular files are read, with caps, and one message for what canno
     const longError = expectBoundedError(
       (await importJob({ source: join(root, 'seed', 'train_img'), labels: long })).error,
     );
-    expect(longError).toMatch(/long\.txt:1: the line is 200,000 bytes long \(at most 65,536\): "7{80}…"$/);
+    expect(longError).toMatch(/long\.txt:1: the line is over 65,536 bytes long: "7{80}…"$/);
     const ansi = join(root, 'ansi.txt');
     writeFileSync(ansi, `${ESC}[31mred${ESC}[0m and ${'x'.repeat(300)}\n1\n0\n1\n`);
     const ansiError = expectBoundedError(

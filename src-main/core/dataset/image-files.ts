@@ -23,12 +23,18 @@ export const IMAGE_EXTENSIONS = [
 
 export const isImageName = (name: string): boolean => IMAGE_EXTENSIONS.includes(extname(name).toLowerCase());
 
-/** The entries of a folder, listed off the event loop; one clear message when it cannot be listed. */
-export async function readDirOrThrow(dir: string): Promise<Dirent[]> {
+/**
+ * The entries of a folder that `keep` accepts, listed off the event loop; one clear message when it cannot be
+ * listed.
+ */
+export async function readDirOrThrow(
+  dir: string,
+  keep: (d: Dirent) => boolean = () => true,
+): Promise<Dirent[]> {
   try {
     // Streamed a few hundred entries at a time: a folder of 100,000 images never arrives in one piece.
     const entries: Dirent[] = [];
-    for await (const d of await opendir(dir, { bufferSize: 256 })) entries.push(d);
+    for await (const d of await opendir(dir, { bufferSize: 256 })) if (keep(d)) entries.push(d);
     return entries;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -44,9 +50,10 @@ export async function readDirOrThrow(dir: string): Promise<Dirent[]> {
  * (`.x.jpg`, macOS `._x.jpg` resource forks) are not images of the dataset and are left out.
  */
 export async function listImageNames(dir: string): Promise<string[]> {
-  const names = (await readDirOrThrow(dir))
-    .filter((d) => !d.name.startsWith('.') && isImageName(d.name))
-    .map((d) => d.name);
+  // Filtered while listed: one pass over 100,000 entries after the listing held the event loop ~40 ms.
+  const names = (await readDirOrThrow(dir, (d) => !d.name.startsWith('.') && isImageName(d.name))).map(
+    (d) => d.name,
+  );
   if (names.length > MAX_SAMPLES) throw tooManySamples(dir);
   return naturalSortCooperatively(names);
 }
