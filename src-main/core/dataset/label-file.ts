@@ -42,9 +42,9 @@ export function parseLabel(
 
 /**
  * Calls `onLine(line, lineNo)` for each line of the UTF-8 `bytes` (LF, CRLF or CR; a leading BOM skipped; a final
- * line break ends the last line). Lines are found with the native byte search and decoded one at a time, so a
- * 50 MB file is never turned into one string nor split into an array; a line longer than MAX_LINE_BYTES is refused
- * before it is decoded; the event loop runs every few hundred lines. `onLine` returns false to stop early.
+ * line break ends the last line). Lines are found by a byte scan and decoded one at a time, so a 50 MB file is
+ * never turned into one string nor split into an array; a line longer than MAX_LINE_BYTES is refused before it
+ * is decoded or scanned further; the event loop runs every few hundred lines. `onLine` returns false to stop early.
  * Resolves with the number of lines visited.
  */
 export async function eachLine(
@@ -56,16 +56,12 @@ export async function eachLine(
   let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   let lineNo = 0;
   while (start < bytes.length) {
-    // Each search stops one byte past the longest allowed line: a 16 MB line is refused after 64 KB, not scanned.
+    // The line ends at the first LF or CR (CRLF counts once). The scan stops one byte past the longest allowed
+    // line: a 16 MB line is refused after 64 KB, not searched to its end.
     const limit = Math.min(bytes.length, start + MAX_LINE_BYTES + 1);
-    const lf = bytes.subarray(start, limit).indexOf(10);
-    let end = lf < 0 ? limit : start + lf;
-    let next = end + 1;
-    const cr = bytes.subarray(start, end).indexOf(13);
-    if (cr >= 0) {
-      end = start + cr;
-      next = bytes[end + 1] === 10 ? end + 2 : end + 1;
-    }
+    let end = start;
+    while (end < limit && bytes[end] !== 10 && bytes[end] !== 13) end++;
+    const next = bytes[end] === 13 && bytes[end + 1] === 10 ? end + 2 : end + 1;
     lineNo++;
     if (end - start > MAX_LINE_BYTES) {
       throw new Error(
