@@ -22,9 +22,11 @@ export function rememberQuery(name: RouteName, query: string): void {
   lastQuery.set(name, query);
 }
 
+/** The hash of a page with a query (none when empty). */
+const hashOf = (name: RouteName, query: string | undefined): string => `#/${name}${query ? `?${query}` : ''}`;
+
 export function hrefOf(name: RouteName): string {
-  const query = lastQuery.get(name);
-  return `#/${name}${query ? `?${query}` : ''}`;
+  return hashOf(name, lastQuery.get(name));
 }
 
 /** Where a project should open: the review when there is something to review, else the next step. */
@@ -45,6 +47,6 @@ export function defaultRoute(info: {
  */
 export function placeHash(name: RouteName, query: string, currentHash: string): string | null {
   if (parseHash(currentHash).name !== name) return null;
-  const hash = `#/${name}${query ? `?${query}` : ''}`;
+  const hash = hashOf(name, query);
   return hash === currentHash ? null : hash;
 }

@@ -11,11 +11,6 @@ export const ISSUE_TYPE_TITLES: Record<IssueType, { filter: string; badge: strin
   outlier: { filter: 'Outliers', badge: 'Outlier' },
 };
 
-/** The filter's title in a sentence: "duplicates". */
-export const ISSUE_TYPES_TITLES_LOWER = Object.fromEntries(
-  Object.entries(ISSUE_TYPE_TITLES).map(([type, t]) => [type, t.filter.toLowerCase()]),
-) as Record<IssueType, string>;
-
 /** "Kept", "Relabeled → 3 · cat", "Excluded", "Undecided". */
 export function decisionText(classes: ClassInfo[], d: Decision | null): string {
   if (!d) return 'Undecided';

@@ -1,6 +1,6 @@
 import type { IssueType } from '../../src-shared/domain';
 import { shownDecision, type ReviewItem } from './issue-list.svelte';
-import { ISSUE_TYPES_TITLES_LOWER } from './labels';
+import { ISSUE_TYPE_TITLES } from './labels';
 
 export interface TypeProgress {
   decided: number;
@@ -15,12 +15,12 @@ export interface TypeProgress {
  */
 export function typeProgress(
   type: IssueType | undefined,
-  list: { items: ReviewItem[]; total: number; complete: boolean },
+  list: { items: ReviewItem[]; complete: boolean },
 ): TypeProgress | null {
   if (!type || type === 'label' || !list.complete) return null;
   return {
     decided: list.items.filter((x) => shownDecision(x) !== null).length,
     total: list.items.length,
-    noun: ISSUE_TYPES_TITLES_LOWER[type],
+    noun: ISSUE_TYPE_TITLES[type].filter.toLowerCase(),
   };
 }
