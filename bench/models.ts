@@ -155,19 +155,15 @@ async function trainModel(
       `${d.source} ${d.count} ${model}${backboneSize ? ` @${backboneSize}px` : ''}: train + issues (load ${loadNow()})`,
     );
     const t = Date.now();
-    const { runId } = await trainAndRankIssues(
+    const { runId, issueSet: ownSet } = await trainAndRankIssues(
       p,
       { model, workers, ...extra },
       backboneSize ? { backbone: { ...defaultBackbone(), inputSize: backboneSize } } : {},
     );
     const seconds = (Date.now() - t) / 1000;
-    // Relabel's own default filter first, for the notes; then cleanlab's default, the issue's reference, which
-    // stays the latest set (the one "accept all" takes).
-    const own = found(
-      p,
-      computeIssueSet(p, { runId, filterBy: defaultFilterBy(2), rankedBy: 'self_confidence' }).id,
-      d,
-    );
+    // The training ranked with Relabel's own default filter (for the notes); cleanlab's default, the issue's
+    // reference, is ranked after it and stays the latest set (the one "accept all" takes).
+    const own = found(p, ownSet.id, d);
     const issueSet = computeIssueSet(p, {
       runId,
       filterBy: CLEANLAB_DEFAULT_FILTER_BY,
