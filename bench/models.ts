@@ -9,9 +9,10 @@
  * accepting every suggestion (`relabel retrain`, same model, same 20% hold-out split).
  *
  *   npx tsx bench/models.ts [--counts 2000,10000] [--sources fashion-mnist,procedural] [--models baseline,cnn,pretrained]
- *   npx tsx bench/models.ts --sizes 96,128,160      (pretrained only, 2,000 images: the backbone input size)
+ *   npx tsx bench/models.ts --sizes 96,128,160 [--counts 2000]   (pretrained only: the backbone input size)
  * Tables go to bench/results/models.md (--out NAME for another file, e.g. one table per count; --sizes writes
- * models-sizes.md); work files under a temp folder (--keep to keep them).
+ * models-sizes.md, or models-sizes-<count>.md for another count than 2,000); work files under a temp folder
+ * (--keep to keep them; --work DIR reuses a kept folder's imported demo sets).
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -36,17 +37,18 @@ import { benchLog, demoProject, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
-    counts: { type: 'string', default: '2000,10000' },
+    counts: { type: 'string' }, // default: 2000,10000; with --sizes 2000
     sources: { type: 'string', default: 'fashion-mnist,procedural' },
     models: { type: 'string', default: 'baseline,cnn,pretrained' },
     sizes: { type: 'string' },
     workers: { type: 'string', default: '2' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string', default: 'models.md' },
+    work: { type: 'string' },
   },
 });
 const here = fileURLToPath(new URL('.', import.meta.url));
-const work = mkdtempSync(join(tmpdir(), 'relabel-bench-models-'));
+const work = values.work ?? mkdtempSync(join(tmpdir(), 'relabel-bench-models-'));
 const workers = Number(values.workers);
 const log = benchLog('models');
 
@@ -221,7 +223,7 @@ async function compare(): Promise<void> {
   const rows: Row[] = [];
   const loads: string[] = [`start: ${loadNow()}`];
   const models = values.models.split(',') as ModelName[];
-  for (const count of values.counts.split(',').map(Number)) {
+  for (const count of (values.counts ?? '2000,10000').split(',').map(Number)) {
     for (const source of values.sources.split(',') as DemoSource[]) {
       const d = await prepare(source, count);
       const data = `${source === 'fashion-mnist' ? 'Fashion-MNIST' : 'drawn faces'} ${count.toLocaleString('en')}`;
@@ -321,10 +323,11 @@ function writeCompare(rows: Row[], loads: string[]): void {
   writeFileSync(join(dir, values.out), lines.join('\n'));
 }
 
-async function sizes(list: number[]): Promise<void> {
+async function sizes(list: number[], count: number): Promise<void> {
   const rows: string[] = [];
+  const file = count === 2000 ? 'models-sizes.md' : `models-sizes-${count}.md`;
   for (const source of values.sources.split(',') as DemoSource[]) {
-    const d = await prepare(source, 2000);
+    const d = await prepare(source, count);
     for (const size of list) {
       const r = await trainModel(d, 'pretrained', {}, size);
       const embed = r.notes.find((n) => /images embedded on/.test(n)) ?? '';
@@ -333,17 +336,18 @@ async function sizes(list: number[]): Promise<void> {
         .find((n) => /logistic regression cross-validation took/.test(n))
         ?.match(/took ([\d.]+) s/)?.[1];
       rows.push(
-        `| ${source} | ${size} px | ${(2000 / secs).toFixed(1)} | ${time(r.seconds)} | ${lr} s | ${f3(r.found.precision)} | ${f3(r.found.recall)} | ${loadNow()} |`,
+        `| ${source} | ${size} px | ${(count / secs).toFixed(1)} | ${time(r.seconds)} | ${lr} s | ${f3(r.found.precision)} | ${f3(r.found.recall)} | ${f3(r.own.precision)} · ${f3(r.own.recall)} | ${loadNow()} |`,
       );
       writeFileSync(
-        join(here, 'results', 'models-sizes.md'),
+        join(here, 'results', file),
         [
-          '# Backbone input size: quality vs time (pretrained, 2,000 demo images, 10% flipped)',
+          `# Backbone input size: quality vs time (pretrained, ${count.toLocaleString('en')} demo images, 10% flipped)`,
           '',
-          `Images are resized from the imported 64 px to the backbone's input side; ${workers} embedding workers (wasm).`,
+          `Images are resized from the imported 64 px to the backbone's input side; ${workers} embedding workers (wasm). ` +
+            "Precision/recall with cleanlab's default filter, then with Relabel's own two-class default.",
           '',
-          '| data | input | embedded images/s | train + issues | of which LR-CV | precision | recall | load |',
-          '| --- | --- | --- | --- | --- | --- | --- | --- |',
+          "| data | input | embedded images/s | train + issues | of which LR-CV | precision | recall | Relabel's filter: P · R | load |",
+          '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
           ...rows,
           '',
         ].join('\n'),
@@ -353,9 +357,11 @@ async function sizes(list: number[]): Promise<void> {
 }
 
 try {
-  if (values.sizes) await sizes(values.sizes.split(',').map(Number));
-  else await compare();
+  if (values.sizes) {
+    for (const count of (values.counts ?? '2000').split(',').map(Number))
+      await sizes(values.sizes.split(',').map(Number), count);
+  } else await compare();
 } finally {
-  if (!values.keep) rmSync(work, { recursive: true, force: true });
+  if (!values.keep && !values.work) rmSync(work, { recursive: true, force: true });
   else log(`work files kept in ${work}`);
 }
