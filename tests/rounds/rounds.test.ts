@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { numLabelIssues } from '../../src-main/core/clean';
 import { exportLabels } from '../../src-main/core/export/export';
-import { migrate, SCHEMA_VERSION } from '../../src-main/core/store/migrations';
+import { migrate } from '../../src-main/core/store/migrations';
 import { Project } from '../../src-main/core/store/project';
 import { computeIssueSet } from '../../src-main/core/workflows/label-issues';
 import { roundSummaries, stopSignalOf } from '../../src-main/core/workflows/rounds';
@@ -12,6 +12,9 @@ import { defaultTrainingLabels, labelsForTraining } from '../../src-main/core/wo
 import type { TrainingLabels } from '../../src-shared/domain';
 import { makeProject, targets } from '../helpers/project-fixture';
 import { tempDir } from '../helpers/tmp';
+
+/** The schema version that added cleaning rounds to issue sets. */
+const ROUNDS_SCHEMA = 7;
 
 const N = 40;
 /** Samples 0–19 are class 0, 20–39 class 1; these six look like the other class to the model. */
@@ -120,7 +123,7 @@ describe('cleaning rounds', () => {
   it('an older project gets one round per run, in order, when its schema is upgraded', () => {
     const path = join(tempDir(), 'old.relabel');
     const db = new Database(path);
-    migrate(db, path, SCHEMA_VERSION - 1);
+    migrate(db, path, ROUNDS_SCHEMA - 1);
     db.exec(`INSERT INTO runs (kind, status, dataset_gen, config_json, started_at) VALUES
       ('cv', 'done', 1, '{}', 't'), ('cv', 'done', 1, '{}', 't')`);
     db.exec(`INSERT INTO issue_sets (run_id, filter_by, ranked_by, created_at, dataset_gen) VALUES

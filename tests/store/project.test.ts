@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Project } from '../../src-main/core/store/project';
+import { GIVEN_LABELS_IN_ORDER, Project } from '../../src-main/core/store/project';
 import { APPLICATION_ID, SCHEMA_VERSION, migrate, migrations } from '../../src-main/core/store/migrations';
 import { makeProject, importLabels, targets } from '../helpers/project-fixture';
 import { tempDir } from '../helpers/tmp';
@@ -21,6 +21,17 @@ describe('project file', () => {
     expect(again.getDatasetInfo()).toBeNull();
     again.close();
     expect(() => Project.create(path)).toThrow(/already exists/);
+  });
+
+  it('reads the given labels from an index that holds them, never through the rows with the images', () => {
+    const p = Project.create(join(tempDir(), 'plan.relabel'));
+    const plan = p.db
+      .prepare(`EXPLAIN QUERY PLAN ${GIVEN_LABELS_IN_ORDER}`)
+      .all(1)
+      .map((r) => (r as { detail: string }).detail)
+      .join('; ');
+    expect(plan).toMatch(/USING COVERING INDEX samples_labels_in_order/);
+    p.close();
   });
 
   it('refuses a project written by a newer Relabel and leaves the file untouched', () => {

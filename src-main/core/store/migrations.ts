@@ -199,6 +199,11 @@ export const migrations: readonly string[] = [
     SELECT count(DISTINCT o.run_id) FROM issue_sets o
      WHERE o.dataset_gen IS issue_sets.dataset_gen AND o.run_id <= issue_sets.run_id);
   `,
+  // v8: every sample's given label in index order (ranking, training) from an index that holds them, instead of a
+  // walk over the image rows: 100,000 samples of 64x64 px are ~0.4 s cold through the rows.
+  `
+  CREATE INDEX IF NOT EXISTS samples_labels_in_order ON samples (gen, idx, given_label);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

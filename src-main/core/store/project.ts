@@ -49,6 +49,9 @@ const toSample = (r: SampleRow): Sample => ({
   givenLabel: r.given_label,
 });
 
+/** Every sample's given label of a dataset generation, in sample order (read from an index that holds them). */
+export const GIVEN_LABELS_IN_ORDER = `SELECT given_label FROM samples WHERE gen = ? ORDER BY idx`;
+
 /**
  * A Relabel project: one SQLite file holding the dataset (labels, normalised pixels, thumbnails),
  * training runs with their probabilities, ranked label issues and the append-only decision history.
@@ -330,10 +333,7 @@ export class Project {
     return readSnapshot(this.db, () => {
       const gen = this.datasetGeneration;
       if (this.givenLabelsOf?.gen !== gen) {
-        const labels = this.db
-          .prepare(`SELECT given_label FROM samples WHERE gen = ? ORDER BY idx`)
-          .pluck()
-          .all(gen) as number[];
+        const labels = this.db.prepare(GIVEN_LABELS_IN_ORDER).pluck().all(gen) as number[];
         this.givenLabelsOf = { gen, labels: Int32Array.from(labels) };
       }
       return this.givenLabelsOf.labels.slice();
