@@ -3,6 +3,13 @@
  * Boxes are in the pane's visible (client) box, in CSS pixels.
  */
 
+/** One zoom step of the keys and the ± buttons, and of a mouse-wheel notch. */
+export const ZOOM_STEP = 1.25;
+export const WHEEL_ZOOM_STEP = 1.15;
+
+/** A zoom factor within what the viewer offers (¼ to 16 times the fitted size). */
+export const clampZoom = (z: number): number => Math.max(0.25, Math.min(16, z));
+
 export interface Box {
   left: number;
   top: number;
