@@ -117,7 +117,11 @@ test('dataset page: class balance chart, thumbnails per class, search by file na
 });
 
 test('train page: tiny cross-validation with live progress and curves, then find label issues', async () => {
-  await gotoRoute(page, 'train');
+  // Before any training the review says what to do first, and links there.
+  await gotoRoute(page, 'review');
+  await expect(page.getByRole('heading', { name: 'Nothing to review yet' })).toBeVisible();
+  await page.getByTestId('review-page').getByRole('link', { name: 'Train', exact: true }).click();
+  await expect(page).toHaveURL(/#\/train$/);
   // The doctor's backend diagnosis: this machine has no GPU and no libtensorflow, so wasm, and why.
   await expect(page.getByText('Training will use wasm.')).toBeVisible();
   await expect(page.getByTestId('backend-why')).toContainText('tensorflow-gpu not used: no NVIDIA driver');
@@ -193,6 +197,15 @@ test('review: opens on the top-ranked undecided issue with its image, labels and
   await expect.poll(() => image.evaluate((img) => img.getBoundingClientRect().width)).toBeGreaterThan(before);
   await page.getByRole('button', { name: 'Fit the image to the pane' }).click();
   await screenshot(page, '08-review', test.info());
+
+  // A filter nothing matches says so, and "Clear filters" brings the queue back.
+  await page.getByLabel('Review status').selectOption('decided');
+  const empty = page.getByTestId('review-empty');
+  await expect(empty).toHaveAttribute('data-reason', 'no-match');
+  await expect(empty.getByRole('heading', { name: 'No issue matches this filter' })).toBeVisible();
+  await empty.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page.getByLabel('Review status')).toHaveValue('all');
+  expect((await currentIssue(page)).rank).toBe(1);
 });
 
 test('review: "saved" only after the call resolved; a failed save is shown and not marked saved', async () => {
