@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GIVEN_LABELS_IN_ORDER, Project } from '../../src-main/core/store/project';
@@ -32,6 +32,18 @@ describe('project file', () => {
       .join('; ');
     expect(plan).toMatch(/USING COVERING INDEX samples_labels_in_order/);
     p.close();
+  });
+
+  it('refuses to create a project beside an earlier file’s leftover journal, which SQLite would replay into it', () => {
+    const dir = tempDir();
+    const path = join(dir, 'again.relabel');
+    for (const journal of [`${path}-wal`, `${path}-journal`]) {
+      writeFileSync(journal, 'the log of a deleted project');
+      expect(() => Project.create(path)).toThrow(`${journal} is left over from an earlier project file`);
+      expect(existsSync(path)).toBe(false);
+      rmSync(journal);
+    }
+    Project.create(path).close();
   });
 
   it('refuses a project written by a newer Relabel and leaves the file untouched', () => {

@@ -85,6 +85,13 @@ export class Project {
   /** Creates a new project file; refuses to overwrite an existing file. */
   static create(path: string): Project {
     if (existsSync(path)) throw new ProjectError(`${path} already exists; open it instead of creating it`);
+    // SQLite would replay an earlier file's leftover journal into the new one (a crash left it; the file was deleted).
+    for (const journal of [`${path}-wal`, `${path}-journal`]) {
+      if (existsSync(journal))
+        throw new ProjectError(
+          `${journal} is left over from an earlier project file of this name; move it away (or delete it), then create the project again`,
+        );
+    }
     const db = openDatabase(path);
     try {
       writingTo(db, () => migrate(db, path));
