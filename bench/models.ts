@@ -79,6 +79,9 @@ async function prepare(source: DemoSource, count: number): Promise<Dataset> {
 
 const copy = (from: string, name: string) => {
   const to = join(work, name);
+  // A reused --work folder may hold an interrupted run's write-ahead log beside the target: SQLite would apply it
+  // to the fresh copy (a corrupt file).
+  for (const side of ['-wal', '-shm']) rmSync(`${to}${side}`, { force: true });
   copyFileSync(from, to);
   return to;
 };
