@@ -66,9 +66,10 @@ export const trainOverridesSchema = trainConfigSchema.partial().strict();
 
 /**
  * The side images are resized to before the bundled backbone embeds them: 160 px for up to 5,000 images, 128 px
- * for more. Measured on the 2,000-image demo sets (bench/results/models-sizes.md): 160 px finds clearly more of
- * the flipped labels than 96 or 128 px but embeds 1.6× slower than 128 px (2.6× slower than 96 px); on a small
- * dataset that costs a minute, on 100,000 images it would add most of an hour, so larger datasets use 128 px.
+ * for more. 160 px finds clearly more of the flipped labels than 96 or 128 px on the 2,000- and 10,000-image demo
+ * sets (bench/results/models-sizes*.md) and embeds 1.4× slower than 128 px (~6 more minutes on 100,000 images,
+ * measured quietly; the threshold was set from a loaded machine's "most of an hour"). Whether larger datasets should
+ * take 160 px too trades that time, and issue 17's speed target, for ranking quality: open (README).
  */
 export const BACKBONE_SIZE = { small: 160, large: 128, smallUpTo: 5000 } as const;
 
