@@ -1,8 +1,9 @@
 /**
- * What the benchmarks share: the machine's load for their tables, a timestamped log line, and a demo dataset
- * (`relabel demo`, noise_truth.txt the answer key) imported into a project once and reused by later runs.
+ * What the benchmarks share: the machine's load for their tables, a timestamped log line, a fresh copy of a
+ * project file, and a demo dataset (`relabel demo`, noise_truth.txt the answer key) imported into a project once
+ * and reused by later runs.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NOISE_TRUTH_FILE, writeDemoDataset, type DemoOptions } from '../src-main/core/dataset/demo';
@@ -22,6 +23,15 @@ export const benchLog =
   (s: string): void => {
     process.stderr.write(`[${tag} ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
   };
+
+/**
+ * Copies a closed project file to `to`, first removing whatever an interrupted earlier run left there: SQLite would
+ * replay a leftover write-ahead log into the fresh copy (a corrupt file).
+ */
+export function copyProjectFile(from: string, to: string): void {
+  for (const side of ['', '-wal', '-shm']) rmSync(`${to}${side}`, { force: true });
+  copyFileSync(from, to);
+}
 
 export interface DemoProject {
   /** The demo dataset folder (train_img/, label_train.txt, noise_truth.txt). */

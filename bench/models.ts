@@ -33,7 +33,7 @@ import { holdoutSplit, runRetrain } from '../src-main/core/workflows/holdout';
 import { importProbabilities } from '../src-main/core/workflows/import-probs';
 import { computeIssueSet } from '../src-main/core/workflows/label-issues';
 import { trainAndRankIssues } from '../src-main/core/workflows/train-and-rank';
-import { benchLog, demoProject, loadNow } from './common';
+import { benchLog, copyProjectFile, demoProject, loadNow } from './common';
 
 const { values } = parseArgs({
   options: {
@@ -79,10 +79,7 @@ async function prepare(source: DemoSource, count: number): Promise<Dataset> {
 
 const copy = (from: string, name: string) => {
   const to = join(work, name);
-  // A reused --work folder may hold an interrupted run's write-ahead log beside the target: SQLite would apply it
-  // to the fresh copy (a corrupt file).
-  for (const side of ['-wal', '-shm']) rmSync(`${to}${side}`, { force: true });
-  copyFileSync(from, to);
+  copyProjectFile(from, to);
   return to;
 };
 

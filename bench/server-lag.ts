@@ -11,13 +11,14 @@
  * Run: npm run build && npx tsx bench/server-lag.ts   (the project and files are cached in /tmp/relabel-bench-lag/)
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { availableParallelism, loadavg as osLoadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServe, type Served } from '../e2e/helpers/serve';
 import { Project } from '../src-main/core/store/project';
+import { copyProjectFile } from './common';
 import { addSyntheticRanking } from './synthetic-ranking';
 import { mulberry32 } from '../src-main/core/random/seeded';
 
@@ -170,8 +171,7 @@ async function main(): Promise<void> {
     .join(' ');
   // Every run serves a fresh copy: the requests below decide, accept and rank, and a rerun must start the same.
   const copy = join(DIR, 'run.relabel');
-  for (const ext of ['', '-wal', '-shm']) rmSync(`${copy}${ext}`, { force: true });
-  copyFileSync(PROJECT, copy);
+  copyProjectFile(PROJECT, copy);
   const served = await startServe(copy, 'bench', ['--data-root', DIR]);
   const port = Number(new URL(served.url).port);
   const cookie = `relabel_token=${served.ownerToken}`;

@@ -9,7 +9,7 @@
  * Run: npx tsx bench/ui.ts   (the generated project is cached in /tmp/relabel-bench-ui/; each run reviews a copy)
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg as osLoadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startServe } from '../e2e/helpers/serve';
 import { encodePngSync } from '../src-main/core/dataset/png-encode';
 import { Project } from '../src-main/core/store/project';
+import { copyProjectFile } from './common';
 import { addSyntheticRanking } from './synthetic-ranking';
 import { mulberry32 } from '../src-main/core/random/seeded';
 
@@ -307,7 +308,7 @@ async function main(): Promise<void> {
   Project.open(BASE).close();
   // Decisions are append-only: review a fresh copy so every run starts with 10,000 undecided issues.
   const work = join(CACHE_DIR, `run-${process.pid}.relabel`);
-  copyFileSync(BASE, work);
+  copyProjectFile(BASE, work);
   const loadStart = loadavg();
   const served = await startServe(work, 'bench', []);
   let browser: Browser | undefined;
